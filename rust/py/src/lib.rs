@@ -1,0 +1,15 @@
+//! `bss_host._core`: thin bindings. Conversions and error mapping only; the logic lives
+//! in the crates.
+
+mod errors;
+mod regs;
+
+use pyo3::prelude::*;
+
+#[pymodule]
+fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    m.add("__version__", env!("CARGO_PKG_VERSION"))?;
+    errors::add_to(m)?;
+    regs::add_to(m)?;
+    Ok(())
+}
