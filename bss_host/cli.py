@@ -13,6 +13,10 @@ from typing import Any
 from bss_host._core import RegmapError
 from bss_host.regmap import REGMAP, Register
 
+# Register kinds whose words `info` counts separately; configuration is what a chip setup
+# writes, status and trigger registers are read or fired, memories hold programs and data.
+WORD_KINDS = ("config", "status", "trigger", "memory")
+
 
 def inventory_summary() -> dict[str, Any]:
     """The chip inventory and per-block register statistics, from the map alone."""
@@ -28,13 +32,15 @@ def inventory_summary() -> dict[str, Any]:
                 "registers": len(regs),
                 "fields": sum(len(r.fields) for r in regs),
                 "instances": sum(r.count for r in regs),
-                "config_words": sum(r.total_words for r in regs if r.kind != "memory"),
-                "memory_words": sum(r.total_words for r in regs if r.kind == "memory"),
+                **{
+                    f"{kind}_words": sum(r.total_words for r in regs if r.kind == kind)
+                    for kind in WORD_KINDS
+                },
             }
         )
     totals = {
         key: sum(b[key] for b in blocks)
-        for key in ("registers", "fields", "instances", "config_words", "memory_words")
+        for key in ("registers", "fields", "instances", *(f"{k}_words" for k in WORD_KINDS))
     }
     totals["blocks"] = len(blocks)
     return {"chip": REGMAP.chip, "inventory": REGMAP.inventory, "blocks": blocks, "totals": totals}
@@ -53,14 +59,12 @@ def _cmd_info(args: argparse.Namespace) -> int:
     print("\nInventory")
     for name, count in s["inventory"].items():
         print(f"  {name.replace('_', ' '):<22}{count:>10,}")
-    print(f"\n  {'block':<18}{'registers':>10}{'fields':>8}{'instances':>12}"
-          f"{'config words':>14}{'memory words':>14}")
-    for b in s["blocks"]:
-        print(f"  {b['name']:<18}{b['registers']:>10}{b['fields']:>8}{b['instances']:>12,}"
-              f"{b['config_words']:>14,}{b['memory_words']:>14,}")
-    t = s["totals"]
-    print(f"  {'total':<18}{t['registers']:>10}{t['fields']:>8}{t['instances']:>12,}"
-          f"{t['config_words']:>14,}{t['memory_words']:>14,}")
+    header = "".join(f"{k + ' words':>15}" for k in WORD_KINDS)
+    print(f"\n  {'block':<16}{'registers':>10}{'fields':>8}{'instances':>12}{header}")
+    for row in [*s["blocks"], {"name": "total", **s["totals"]}]:
+        words = "".join(f"{row[k + '_words']:>15,}" for k in WORD_KINDS)
+        print(f"  {row['name']:<16}{row['registers']:>10}{row['fields']:>8}"
+              f"{row['instances']:>12,}{words}")
     return 0
 
 
@@ -195,7 +199,8 @@ def build_parser() -> argparse.ArgumentParser:
     info.add_argument("--json", action="store_true")
     info.set_defaults(func=_cmd_info)
 
-    regs = sub.add_parser("regs", help="the register map").add_subparsers(dest="regs", required=True)
+    regs_parser = sub.add_parser("regs", help="the register map")
+    regs = regs_parser.add_subparsers(dest="regs", required=True)
     ls = regs.add_parser("list", help="list registers")
     ls.add_argument("--block")
     ls.add_argument("--json", action="store_true")

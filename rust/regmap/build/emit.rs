@@ -195,6 +195,20 @@ pub fn typed_struct(r: &RegisterOut, index: usize) -> String {
         "    pub fn desc() -> &'static RegisterDesc {{ &crate::REGISTERS[{index}] }}"
     )
     .unwrap();
+    for f in &r.fields {
+        let up = f.name.to_uppercase();
+        let mask = if f.width == 32 {
+            u32::MAX
+        } else {
+            (1u32 << f.width) - 1
+        };
+        writeln!(
+            s,
+            "    pub const {up}_WORD: usize = {};\n    pub const {up}_LSB: u32 = {};\n    pub const {up}_MASK: u32 = {mask:#x};",
+            f.word, f.lsb
+        )
+        .unwrap();
+    }
     // pack
     writeln!(
         s,

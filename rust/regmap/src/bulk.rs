@@ -4,7 +4,7 @@
 use crate::codec::out_of_range;
 use crate::desc::{FieldDesc, RegisterDesc};
 use crate::error::RegmapError;
-use crate::quirks::{entry_shift, quad_entry_of_column, synapse_column};
+use crate::quirks::{entry_shift, quad_entry_of_column};
 use crate::{register, REGISTERS};
 
 /// A stream of word writes (or the words read back), instance-major: all words of
@@ -54,9 +54,11 @@ pub fn stream_addresses(
     if nw == 1 {
         return Ok(starts);
     }
-    let mut out = Vec::with_capacity(starts.len() * nw as usize);
-    for a in starts {
-        out.extend((0..nw).map(|w| a + w * reg.word_stride));
+    let mut out = vec![0u32; starts.len() * nw as usize];
+    for (chunk, a) in out.chunks_exact_mut(nw as usize).zip(starts) {
+        for (w, x) in chunk.iter_mut().enumerate() {
+            *x = a + w as u32 * reg.word_stride;
+        }
     }
     Ok(out)
 }
@@ -249,90 +251,104 @@ pub struct OwnedSynapseArrays {
     pub amp_calib: Vec<u8>,
 }
 
-/// Bit positions of one synapse entry of a quad, read from the map.
-struct QuadLayout {
-    reg: &'static RegisterDesc,
-    /// (word, field) of weight, time_calib, label, amp_calib for entry 0.
-    parts: [(usize, &'static FieldDesc); 4],
+use crate::typed::SynapseQuad as Quad;
+
+/// Positions of entry 0's parts relative to the top byte of its word. They are constants
+/// generated from the map, so the byte passes below compile to vector shifts.
+const W_SHIFT: u32 = Quad::WEIGHT_0_LSB - entry_shift(0);
+const T_SHIFT: u32 = Quad::TIME_CALIB_0_LSB - entry_shift(0);
+const L_SHIFT: u32 = Quad::LABEL_0_LSB - entry_shift(0);
+const A_SHIFT: u32 = Quad::AMP_CALIB_0_LSB - entry_shift(0);
+const _: () = {
+    // Entry 0 sits in the top byte; each word holds two parts of one byte per entry.
+    assert!(Quad::WEIGHT_0_LSB >= 24 && Quad::LABEL_0_LSB >= 24);
+    assert!(Quad::TIME_CALIB_0_LSB >= 24 && Quad::AMP_CALIB_0_LSB >= 24);
+    assert!(Quad::WEIGHT_0_WORD == Quad::TIME_CALIB_0_WORD);
+    assert!(Quad::LABEL_0_WORD == Quad::AMP_CALIB_0_WORD);
+    assert!(Quad::WEIGHT_0_WORD != Quad::LABEL_0_WORD);
+};
+
+fn quad_parts(reg: &'static RegisterDesc) -> [&'static FieldDesc; 4] {
+    ["weight_0", "time_calib_0", "label_0", "amp_calib_0"]
+        .map(|n| reg.field(n).expect("synapse_quad entry field").1)
 }
 
-fn quad_layout() -> QuadLayout {
-    let reg = register("synapse_quad").expect("synapse_quad is in the map");
-    let get = |name: &str| {
-        let (_, f) = reg.field(name).expect("synapse_quad entry field");
-        (f.word as usize, f)
-    };
-    let parts = [
-        get("weight_0"),
-        get("time_calib_0"),
-        get("label_0"),
-        get("amp_calib_0"),
-    ];
-    for (_, f) in parts {
-        // Entries repeat at a byte stride (entry 0 in the top byte); the loops rely on it.
-        assert!(f.lsb >= 24, "synapse quad entry 0 must sit in the top byte");
+/// Stored byte of every synapse's weight word, elementwise so it vectorises; the weight
+/// permutation is computed, not looked up.
+fn weight_bytes(w: &[u8], t: &[u8], out: &mut [u8]) {
+    for ((o, &x), &y) in out.iter_mut().zip(w).zip(t) {
+        *o = ((crate::quirks::weight_permutation(x as u32) as u8) << W_SHIFT) | (y << T_SHIFT);
     }
-    QuadLayout { reg, parts }
+}
+
+fn label_bytes(l: &[u8], a: &[u8], out: &mut [u8]) {
+    for ((o, &x), &y) in out.iter_mut().zip(l).zip(a) {
+        *o = (x << L_SHIFT) | (y << A_SHIFT);
+    }
+}
+
+/// Gather the quad words of one synapse row from its 256 stored bytes: columns 8j..8j+8
+/// hold the even entries of quad j and the odd entries of quad j + 32 (the interleave),
+/// entry 0 in the most significant byte.
+#[inline]
+fn row_words(bytes: &[u8], even: &mut [u32; 32], odd: &mut [u32; 32]) {
+    for (j, c) in bytes.chunks_exact(8).enumerate() {
+        even[j] = u32::from_be_bytes([c[0], c[2], c[4], c[6]]);
+        odd[j] = u32::from_be_bytes([c[1], c[3], c[5], c[7]]);
+    }
 }
 
 /// Encode both synapse arrays into the full synapse-quad stream (65,536 words).
 pub fn encode_synapses(a: SynapseArrays<'_>) -> Result<WordStream, RegmapError> {
-    let layout = quad_layout();
-    let reg = layout.reg;
+    let reg = register("synapse_quad")?;
     let arrays = [a.weights, a.time_calib, a.labels, a.amp_calib];
-    for (arr, (_, f)) in arrays.iter().zip(layout.parts) {
+    for (arr, f) in arrays.iter().zip(quad_parts(reg)) {
+        let stem = f.name.trim_end_matches("_0");
         if arr.len() != SYNAPSES {
             return Err(RegmapError::WrongLength {
                 register: reg.name,
-                what: format!("{} array (2 x 256 x 256)", f.name.trim_end_matches("_0")),
+                what: format!("{stem} array (2 x 256 x 256)"),
                 expected: SYNAPSES,
                 got: arr.len(),
             });
         }
-        let max = f.max as u8;
-        if let Some(k) = arr.iter().position(|&v| v > max) {
+        // A plain max reduction vectorises; the position is only searched on failure.
+        if arr.iter().copied().max().unwrap_or(0) as i64 > f.max {
+            let k = arr
+                .iter()
+                .position(|&v| v as i64 > f.max)
+                .expect("a value above max");
             let (s, r, c) = (k / 65536, (k / 256) % 256, k % 256);
             let (q, e) = quad_entry_of_column(c as u32);
-            let quad_index = ((s * SYNAPSE_ROWS + r) * 64) as u32 + q;
             return Err(RegmapError::ValueOutOfRange {
                 register: reg.name,
-                index: Some(quad_index),
-                field: reg
-                    .field(&format!("{}_{e}", f.name.trim_end_matches("_0")))
-                    .unwrap()
-                    .1
-                    .name,
+                index: Some(((s * SYNAPSE_ROWS + r) * 64) as u32 + q),
+                field: reg.field(&format!("{stem}_{e}"))?.1.name,
                 value: arr[k] as i64,
                 allowed: f.allowed(),
                 location: Some(format!("synram {s}, row {r}, column {c}")),
             });
         }
     }
-    let perm: [u32; 64] = std::array::from_fn(|w| crate::quirks::weight_permutation(w as u32));
-    let shift = |f: &FieldDesc| f.lsb as u32 - entry_shift(0);
-    let (ws, ts, ls, as_) = (
-        shift(layout.parts[0].1),
-        shift(layout.parts[1].1),
-        shift(layout.parts[2].1),
-        shift(layout.parts[3].1),
-    );
-    let (w_word, l_word) = (layout.parts[0].0, layout.parts[2].0);
-    debug_assert!(layout.parts[1].0 == w_word && layout.parts[3].0 == l_word);
-    let n = reg.count as usize;
-    let mut words = vec![0u32; 2 * n];
-    for (quad_index, out) in words.chunks_exact_mut(2).enumerate() {
-        let row_start = (quad_index / 64) * SYNAPSE_COLUMNS;
-        let q = (quad_index % 64) as u32;
-        let (mut w0, mut w1) = (0u32, 0u32);
-        for e in 0..4 {
-            let k = row_start + synapse_column(q, e) as usize;
-            let byte_shift = entry_shift(e);
-            w0 |= ((perm[a.weights[k] as usize] << ws) | ((a.time_calib[k] as u32) << ts))
-                << byte_shift;
-            w1 |= (((a.labels[k] as u32) << ls) | ((a.amp_calib[k] as u32) << as_)) << byte_shift;
+    // Row by row through stack buffers: no intermediate heap arrays, so no page faults
+    // beyond the output's own.
+    let (w_word, l_word) = (Quad::WEIGHT_0_WORD, Quad::LABEL_0_WORD);
+    let mut words = vec![0u32; 2 * reg.count as usize];
+    let (mut b_w, mut b_l) = ([0u8; SYNAPSE_COLUMNS], [0u8; SYNAPSE_COLUMNS]);
+    let (mut even, mut odd) = ([0u32; 32], [0u32; 32]);
+    let (mut even_l, mut odd_l) = ([0u32; 32], [0u32; 32]);
+    for (row, out) in words.chunks_exact_mut(2 * 64).enumerate() {
+        let r = row * SYNAPSE_COLUMNS..(row + 1) * SYNAPSE_COLUMNS;
+        weight_bytes(&a.weights[r.clone()], &a.time_calib[r.clone()], &mut b_w);
+        label_bytes(&a.labels[r.clone()], &a.amp_calib[r], &mut b_l);
+        row_words(&b_w, &mut even, &mut odd);
+        row_words(&b_l, &mut even_l, &mut odd_l);
+        for j in 0..32 {
+            out[2 * j + w_word] = even[j];
+            out[2 * j + l_word] = even_l[j];
+            out[2 * (j + 32) + w_word] = odd[j];
+            out[2 * (j + 32) + l_word] = odd_l[j];
         }
-        out[w_word] = w0;
-        out[l_word] = w1;
     }
     Ok(WordStream {
         addresses: stream_addresses(reg, Instances::All)?,
@@ -342,8 +358,7 @@ pub fn encode_synapses(a: SynapseArrays<'_>) -> Result<WordStream, RegmapError> 
 
 /// Decode the full synapse-quad stream's words back into the four arrays.
 pub fn decode_synapses(words: &[u32]) -> Result<OwnedSynapseArrays, RegmapError> {
-    let layout = quad_layout();
-    let reg = layout.reg;
+    let reg = register("synapse_quad")?;
     if words.len() != 2 * reg.count as usize {
         return Err(RegmapError::WrongLength {
             register: reg.name,
@@ -352,37 +367,57 @@ pub fn decode_synapses(words: &[u32]) -> Result<OwnedSynapseArrays, RegmapError>
             got: words.len(),
         });
     }
-    let perm: [u8; 64] = std::array::from_fn(|w| crate::quirks::weight_permutation(w as u32) as u8);
-    let part = |i: usize| {
-        let f = layout.parts[i].1;
-        (layout.parts[i].0, f.lsb as u32 - entry_shift(0), f.mask())
+    let (w_word, l_word) = (Quad::WEIGHT_0_WORD, Quad::LABEL_0_WORD);
+    // Row by row: scatter each quad word's bytes back to their columns in stack buffers,
+    // then split the bytes into the four output arrays.
+    let mut out = OwnedSynapseArrays {
+        weights: vec![0u8; SYNAPSES],
+        labels: vec![0u8; SYNAPSES],
+        time_calib: vec![0u8; SYNAPSES],
+        amp_calib: vec![0u8; SYNAPSES],
     };
-    let parts = [part(0), part(1), part(2), part(3)];
-    let mut out = [
-        vec![0u8; SYNAPSES],
-        vec![0u8; SYNAPSES],
-        vec![0u8; SYNAPSES],
-        vec![0u8; SYNAPSES],
-    ];
-    for (quad_index, pair) in words.chunks_exact(2).enumerate() {
-        let row_start = (quad_index / 64) * SYNAPSE_COLUMNS;
-        let q = (quad_index % 64) as u32;
-        for e in 0..4 {
-            let k = row_start + synapse_column(q, e) as usize;
-            let byte_shift = entry_shift(e);
-            for (arr, &(w, s, m)) in out.iter_mut().zip(&parts) {
-                arr[k] = ((pair[w] >> (byte_shift + s)) & m) as u8;
+    let (mut b_w, mut b_l) = ([0u8; SYNAPSE_COLUMNS], [0u8; SYNAPSE_COLUMNS]);
+    for (row, quads) in words.chunks_exact(2 * 64).enumerate() {
+        for j in 0..32 {
+            for (bytes, word) in [(&mut b_w, w_word), (&mut b_l, l_word)] {
+                let e = quads[2 * j + word].to_be_bytes();
+                let o = quads[2 * (j + 32) + word].to_be_bytes();
+                bytes[8 * j..8 * j + 8]
+                    .copy_from_slice(&[e[0], o[0], e[1], o[1], e[2], o[2], e[3], o[3]]);
+            }
+        }
+        let r = row * SYNAPSE_COLUMNS..(row + 1) * SYNAPSE_COLUMNS;
+        let parts = [
+            (
+                &mut out.weights[r.clone()],
+                &b_w,
+                W_SHIFT,
+                Quad::WEIGHT_0_MASK,
+            ),
+            (
+                &mut out.time_calib[r.clone()],
+                &b_w,
+                T_SHIFT,
+                Quad::TIME_CALIB_0_MASK,
+            ),
+            (
+                &mut out.labels[r.clone()],
+                &b_l,
+                L_SHIFT,
+                Quad::LABEL_0_MASK,
+            ),
+            (&mut out.amp_calib[r], &b_l, A_SHIFT, Quad::AMP_CALIB_0_MASK),
+        ];
+        for (dst, src, shift, mask) in parts {
+            for (d, &b) in dst.iter_mut().zip(src.iter()) {
+                *d = ((b as u32 >> shift) & mask) as u8;
             }
         }
     }
-    let [mut weights, time_calib, labels, amp_calib] = out;
-    weights.iter_mut().for_each(|w| *w = perm[*w as usize]);
-    Ok(OwnedSynapseArrays {
-        weights,
-        labels,
-        time_calib,
-        amp_calib,
-    })
+    out.weights
+        .iter_mut()
+        .for_each(|w| *w = crate::quirks::weight_permutation_inverse(*w as u32) as u8);
+    Ok(out)
 }
 
 /// Index of the CapMem cell that holds parameter `row` (0..24) of neuron `neuron` (0..512):

@@ -268,9 +268,7 @@ impl RegisterDesc {
         fn walk(dims: &[DimDesc], start: u32, out: &mut Vec<u32>) {
             match dims.split_first() {
                 None => out.push(start),
-                Some((d, rest)) if rest.is_empty() => {
-                    out.extend((0..d.count).map(|i| start + i * d.stride))
-                }
+                Some((d, [])) => out.extend((0..d.count).map(|i| start + i * d.stride)),
                 Some((d, rest)) => {
                     for i in 0..d.count {
                         walk(rest, start + i * d.stride, out);
