@@ -108,13 +108,7 @@ pub fn encode_array(
     instances: Instances<'_>,
     columns: &[Column<'_>],
 ) -> Result<WordStream, RegmapError> {
-    if !reg.access.writable() {
-        return Err(RegmapError::AccessDenied {
-            register: reg.name,
-            access: reg.access.as_str(),
-            action: "written",
-        });
-    }
+    crate::codec::check_writable(reg)?;
     if columns.len() != reg.fields.len() {
         return Err(RegmapError::WrongLength {
             register: reg.name,
@@ -140,11 +134,7 @@ pub fn encode_array(
                 Column::Array(a) => a.iter().any(|&v| v != f.reset),
             };
             if differs {
-                return Err(RegmapError::AccessDenied {
-                    register: reg.name,
-                    access: "ro",
-                    action: "given a value for its read-only fields",
-                });
+                return Err(crate::codec::read_only_field(reg));
             }
         }
     }

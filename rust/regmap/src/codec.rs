@@ -27,7 +27,7 @@ pub fn reset_values(reg: &RegisterDesc) -> Vec<i64> {
     reg.fields.iter().map(|f| f.reset).collect()
 }
 
-fn check_writable(reg: &'static RegisterDesc) -> Result<(), RegmapError> {
+pub(crate) fn check_writable(reg: &'static RegisterDesc) -> Result<(), RegmapError> {
     if reg.access.writable() {
         Ok(())
     } else {
@@ -36,6 +36,15 @@ fn check_writable(reg: &'static RegisterDesc) -> Result<(), RegmapError> {
             access: reg.access.as_str(),
             action: "written",
         })
+    }
+}
+
+/// The error for a value given to a read-only field of a writable register.
+pub(crate) fn read_only_field(reg: &'static RegisterDesc) -> RegmapError {
+    RegmapError::AccessDenied {
+        register: reg.name,
+        access: "ro",
+        action: "given a value for its read-only fields",
     }
 }
 
@@ -58,11 +67,7 @@ pub fn validate(
             return Err(out_of_range(reg, f, index, v));
         }
         if f.access == Access::ReadOnly && v != f.reset {
-            return Err(RegmapError::AccessDenied {
-                register: reg.name,
-                access: "ro",
-                action: "given a value for its read-only fields",
-            });
+            return Err(read_only_field(reg));
         }
     }
     Ok(())
