@@ -5,7 +5,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bss_host import REGMAP, AccessError, Field, Register, ValueOutOfRangeError
+from bss_host import REGMAP, AccessError, Field, Register, ShapeError, ValueOutOfRangeError
 
 NAMES = list(REGMAP)
 WRITABLE = [n for n in NAMES if REGMAP[n].access != "ro"]
@@ -119,3 +119,32 @@ def test_every_block_file_has_registers_and_names_are_unique():
     names = [r.name for r in REGMAP.values()]
     assert len(names) == len(set(names))
     assert {r.block for r in REGMAP.values()} == set(REGMAP.blocks) - {"chip"}
+
+
+@pytest.mark.parametrize("name", NAMES)
+@given(data=st.data())
+def test_decoding_arbitrary_words_gives_legal_values_or_a_typed_error(name, data):
+    reg = REGMAP[name]
+    words = data.draw(st.lists(st.integers(0, 2**32 - 1), min_size=reg.words, max_size=reg.words))
+    try:
+        values = reg.decode(words)
+    except ValueOutOfRangeError as e:
+        assert e.register == reg.name and not reg.field(e.field).is_legal(e.value)
+        return
+    assert list(values) == [f.name for f in reg.fields]
+    assert all(reg.field(k).is_legal(v) for k, v in values.items())
+    # Words that decode re-encode to the same field bits (bits outside fields are dropped).
+    if reg.access != "ro" and all(f.access != "ro" or values[f.name] == f.reset
+                                  for f in reg.fields):
+        again = [w for _, w in reg.encode(0, **values)]
+        assert reg.decode(again) == values
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_wrong_word_counts_are_rejected(name):
+    reg = REGMAP[name]
+    with pytest.raises(ShapeError):
+        reg.decode([0] * (reg.words + 1))
+    if reg.words > 1:
+        with pytest.raises(ShapeError):
+            reg.decode_array(np.zeros(reg.words + 1, dtype=np.uint32))
