@@ -31,9 +31,11 @@ How registers become SystemRDL instances:
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+from bss_host import _core
+from bss_host._core import UnknownNameError
 from bss_host.regdocs import address_formula, legal_values, quirk_text
 from bss_host.regmap import REGMAP, Dim, Field, Register, RegisterMap
 
@@ -59,14 +61,12 @@ _SW = {"rw": "rw", "ro": "r", "wo": "w"}
 _HW = {"rw": "r", "ro": "w", "wo": "r"}
 
 
-def _weight_permutation(bits: int) -> int:
-    """Bit 5 kept, bits 0..4 reversed (the stored form of a synapse weight)."""
-    low = int(f"{bits & 0x1F:05b}"[::-1], 2)
-    return (bits & 0x20) | low
+def stored_form(transform: str, bits: int) -> int:
+    """Stored bits of a logical value's bits under a map transform; the extension holds
+    the one implementation of every transform."""
+    return _core.apply_transform(transform, bits)
 
 
-#: Stored bits of a logical (already masked) value, by the map's transform names.
-TRANSFORMS: dict[str, Callable[[int], int]] = {"weight_permutation": _weight_permutation}
 _TRANSFORM_TEXT = {"weight_permutation": "bit 5 kept, bits 0-4 reversed"}
 
 
@@ -75,8 +75,8 @@ def raw_reset(f: Field) -> int:
     bits = f.reset & ((1 << f.width) - 1)
     if f.transform:
         try:
-            bits = TRANSFORMS[f.transform](bits)
-        except KeyError:
+            bits = stored_form(f.transform, bits)
+        except UnknownNameError:
             raise ValueError(
                 f"field {f.name}: transform '{f.transform}' is unknown to the SystemRDL export"
             ) from None

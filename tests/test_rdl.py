@@ -254,7 +254,7 @@ def test_raw_reset_matches_the_extension_encoder() -> None:
     for value in range(64):
         _, words = zip(*quad.encode(0, weight_0=value), strict=True)
         stored = (words[0] >> f.lsb) & 0x3F
-        assert rdl.TRANSFORMS[f.transform](value) == stored
+        assert rdl.stored_form(f.transform, value) == stored
 
 
 def test_identifiers_and_strings() -> None:

@@ -241,6 +241,16 @@ fn decode_synapses<'py>(
     PyTuple::new(py, arrays)
 }
 
+/// Stored bits of a field value's bits under the map's transform `name` ("" = none).
+#[pyfunction]
+fn apply_transform(name: &str, bits: u32) -> PyResult<u32> {
+    regmap::Transform::from_name(name)
+        .map(|t| t.apply(bits))
+        .ok_or_else(|| {
+            crate::errors::UnknownNameError::new_err(format!("unknown transform '{name}'"))
+        })
+}
+
 /// Instance indices of capmem_cell holding the 24 parameters of each of the 512 neurons.
 #[pyfunction]
 fn neuron_capmem_indices(py: Python<'_>) -> U32Array<'_> {
@@ -257,5 +267,6 @@ pub fn add_to(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(encode_synapses, m)?)?;
     m.add_function(wrap_pyfunction!(decode_synapses, m)?)?;
     m.add_function(wrap_pyfunction!(neuron_capmem_indices, m)?)?;
+    m.add_function(wrap_pyfunction!(apply_transform, m)?)?;
     Ok(())
 }

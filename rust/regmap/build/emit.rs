@@ -117,13 +117,18 @@ pub fn register_desc(r: &RegisterOut) -> String {
     s
 }
 
-/// The raw-bits expression of a checked i64 value `v`.
-fn raw_expr(f: &FieldOut) -> String {
-    let mask = if f.width == 32 {
+/// Right-aligned mask of a field's bits.
+fn field_mask(f: &FieldOut) -> u32 {
+    if f.width == 32 {
         u32::MAX
     } else {
         (1u32 << f.width) - 1
-    };
+    }
+}
+
+/// The raw-bits expression of a checked i64 value `v`.
+fn raw_expr(f: &FieldOut) -> String {
+    let mask = field_mask(f);
     if f.transform.is_empty() {
         format!("((v as u32) & {mask:#x})")
     } else {
@@ -197,11 +202,7 @@ pub fn typed_struct(r: &RegisterOut, index: usize) -> String {
     .unwrap();
     for f in &r.fields {
         let up = f.name.to_uppercase();
-        let mask = if f.width == 32 {
-            u32::MAX
-        } else {
-            (1u32 << f.width) - 1
-        };
+        let mask = field_mask(f);
         writeln!(
             s,
             "    pub const {up}_WORD: usize = {};\n    pub const {up}_LSB: u32 = {};\n    pub const {up}_MASK: u32 = {mask:#x};",
@@ -257,11 +258,7 @@ pub fn typed_struct(r: &RegisterOut, index: usize) -> String {
     )
     .unwrap();
     for (i, f) in r.fields.iter().enumerate() {
-        let mask = if f.width == 32 {
-            u32::MAX
-        } else {
-            (1u32 << f.width) - 1
-        };
+        let mask = field_mask(f);
         writeln!(
             s,
             "        let {} = {{\n            let raw = (w[{}] >> {}) & {mask:#x};\n            let v = {};",

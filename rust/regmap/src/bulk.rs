@@ -5,7 +5,7 @@ use crate::codec::out_of_range;
 use crate::desc::{FieldDesc, RegisterDesc};
 use crate::error::RegmapError;
 use crate::quirks::{entry_shift, quad_entry_of_column};
-use crate::{register, REGISTERS};
+use crate::register;
 
 /// A stream of word writes (or the words read back), instance-major: all words of
 /// instance 0, then instance 1, ...
@@ -425,9 +425,4 @@ pub fn neuron_capmem_indices() -> Vec<u32> {
     (0..512)
         .flat_map(|n| (0..rows).map(move |r| capmem_cell_index(n, r)))
         .collect()
-}
-
-/// All registers, for iteration in tests and bindings.
-pub fn registers() -> &'static [RegisterDesc] {
-    REGISTERS
 }

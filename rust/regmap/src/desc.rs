@@ -74,6 +74,22 @@ impl Transform {
             Transform::WeightPermutation => "weight_permutation",
         }
     }
+
+    /// The transform of a map name ("" is none).
+    pub fn from_name(name: &str) -> Option<Transform> {
+        [Transform::None, Transform::WeightPermutation]
+            .into_iter()
+            .find(|t| t.as_str() == name)
+    }
+
+    /// Stored bits of a logical value's bits.
+    #[inline]
+    pub fn apply(self, bits: u32) -> u32 {
+        match self {
+            Transform::None => bits,
+            Transform::WeightPermutation => crate::quirks::weight_permutation(bits),
+        }
+    }
 }
 
 #[derive(Debug)]
@@ -125,11 +141,7 @@ impl FieldDesc {
     /// Stored bits (right-aligned) of a legal logical value.
     #[inline]
     pub fn to_raw(&self, value: i64) -> u32 {
-        let bits = (value as u32) & self.mask();
-        match self.transform {
-            Transform::None => bits,
-            Transform::WeightPermutation => crate::quirks::weight_permutation(bits),
-        }
+        self.transform.apply((value as u32) & self.mask())
     }
 
     /// Logical value of stored bits (right-aligned), sign-extended where signed.
