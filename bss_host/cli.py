@@ -1,4 +1,5 @@
-"""The `bss` command line: `bss info`, `bss regs ...`."""
+"""The `bss` command line: `bss info`, `bss regs ...`, `bss peek/poke/dump`, `bss emulate`,
+`bss link dissect`."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from bss_host._core import RegmapError
+from bss_host.connection import ExecutionError
 from bss_host.regmap import REGMAP, Register
 
 # Register kinds whose words `info` counts separately; configuration is what a chip setup
@@ -221,6 +223,12 @@ def build_parser() -> argparse.ArgumentParser:
     rdl = regs.add_parser("rdl", help="export the map as SystemRDL")
     rdl.add_argument("--out", default="-")
     rdl.set_defaults(func=_cmd_regs_rdl)
+
+    from bss_host import bringup, emulator, linkdissect
+
+    bringup.add_cli(sub)
+    emulator.add_cli(sub)
+    linkdissect.add_cli(sub)
     return p
 
 
@@ -228,7 +236,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         return int(args.func(args))
-    except RegmapError as e:
+    except (RegmapError, ExecutionError, ConnectionError, ValueError) as e:
+        # Bad input, a refused instruction or a lost link: one line, no traceback.
         print(f"error: {e}", file=sys.stderr)
         return 2
 

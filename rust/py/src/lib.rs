@@ -3,6 +3,7 @@
 
 mod errors;
 mod regs;
+mod wire;
 
 use pyo3::prelude::*;
 
@@ -11,5 +12,6 @@ fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
     errors::add_to(m)?;
     regs::add_to(m)?;
+    wire::add_to(m)?;
     Ok(())
 }

@@ -11,6 +11,7 @@ pub mod bulk;
 pub mod codec;
 pub mod desc;
 pub mod error;
+pub mod locate;
 pub mod quirks;
 
 pub use desc::{
@@ -18,6 +19,7 @@ pub use desc::{
     Transform,
 };
 pub use error::RegmapError;
+pub use locate::{locate, Location};
 
 #[allow(clippy::all)]
 mod generated {

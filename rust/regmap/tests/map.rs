@@ -249,3 +249,34 @@ fn errors_name_what_was_wrong() {
     );
     assert!(reg.address(12480, 0).is_err());
 }
+
+/// Every register word's address locates back to that register, instance and word; so
+/// no two registers claim the same address.
+#[test]
+fn every_address_locates_back() {
+    for reg in regmap::REGISTERS {
+        let step = (reg.count / 2000).max(1);
+        let mut indices: Vec<u32> = (0..reg.count).step_by(step as usize).collect();
+        indices.push(reg.count - 1);
+        for i in indices {
+            for w in 0..reg.words {
+                let a = reg.address(i, w).unwrap();
+                let loc = regmap::locate(a).unwrap_or_else(|| panic!("{}[{i}] w{w}", reg.name));
+                assert_eq!(
+                    (loc.register.name, loc.index, loc.word),
+                    (reg.name, i, w),
+                    "address {a:#x}"
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn gaps_are_unmapped() {
+    // neuron_config words sit at stride 8 from base+2; slot 0 and 1 of each stride are free.
+    let reg = regmap::register("neuron_config").unwrap();
+    assert!(regmap::locate(reg.base - 2).is_none());
+    assert!(regmap::locate(reg.base + 6).is_none());
+    assert!(regmap::locate(0x7FFF_FFF0).is_none());
+}

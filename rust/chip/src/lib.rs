@@ -1,0 +1,11 @@
+//! The chip model behind an FPGA executor: instruction streams in, responses and recorded
+//! events out (shared/DESIGN.md). This far: the register file that honours the map, the
+//! timer and waits on model time, and the device end of the link.
+
+pub mod emulator;
+pub mod executor;
+pub mod regfile;
+
+pub use emulator::Emulator;
+pub use executor::Executor;
+pub use regfile::RegisterFile;

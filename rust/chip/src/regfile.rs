@@ -1,0 +1,137 @@
+//! The register file: stores what the host writes and answers reads the way the map says
+//! silicon does. Registers the map marks unreadable answer with an error, as on a board
+//! (chip.md §4.5), and the host keeps its shadow copy for them.
+//!
+//! Storage is paged (1024 words a page, allocated on first write) so that bulk writes to
+//! memories and synapse arrays cost an array store, not a hash-map insert per word.
+
+use regmap::{locate, Access, Location, RegisterDesc};
+use wire::hash::AddressMap;
+use wire::ErrorCode;
+
+const PAGE_BITS: u32 = 10;
+const PAGE_WORDS: usize = 1 << PAGE_BITS;
+
+/// The reset word of one register word, from its fields' reset values.
+pub fn reset_word(reg: &RegisterDesc, word: u8) -> u32 {
+    reg.fields
+        .iter()
+        .filter(|f| f.word == word)
+        .fold(0, |w, f| w | f.to_raw(f.reset) << f.lsb)
+}
+
+#[derive(Debug)]
+struct Page {
+    words: [u32; PAGE_WORDS],
+    written: [u64; PAGE_WORDS / 64],
+}
+
+impl Page {
+    fn new() -> Box<Page> {
+        Box::new(Page {
+            words: [0; PAGE_WORDS],
+            written: [0; PAGE_WORDS / 64],
+        })
+    }
+}
+
+#[derive(Debug, Default)]
+pub struct RegisterFile {
+    pages: AddressMap<Box<Page>>,
+    stored: usize,
+    /// The last (first, last) address range whose location arithmetic holds for a run of
+    /// consecutive words: bulk writes locate once per run.
+    last: Option<(u32, Location)>,
+}
+
+impl RegisterFile {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    fn locate(&mut self, address: u32) -> Option<Location> {
+        // Consecutive words of a one-dimensional, one-word register (memories, CapMem rows,
+        // synapse rows) follow from the previous location by adding to the index.
+        if let Some((a, loc)) = self.last {
+            let r = loc.register;
+            if address == a.wrapping_add(1)
+                && r.words == 1
+                && r.dims.len() == 1
+                && r.dims[0].stride == 1
+                && loc.index + 1 < r.count
+                && !r.is_sparse()
+            {
+                let next = Location {
+                    index: loc.index + 1,
+                    ..loc
+                };
+                self.last = Some((address, next));
+                return Some(next);
+            }
+        }
+        let loc = locate(address)?;
+        self.last = Some((address, loc));
+        Some(loc)
+    }
+
+    fn store(&mut self, address: u32, word: u32) {
+        let page = self
+            .pages
+            .entry(address >> PAGE_BITS)
+            .or_insert_with(Page::new);
+        let i = address as usize & (PAGE_WORDS - 1);
+        page.words[i] = word;
+        let bit = 1u64 << (i % 64);
+        if page.written[i / 64] & bit == 0 {
+            page.written[i / 64] |= bit;
+            self.stored += 1;
+        }
+    }
+
+    /// Store a word. Read-only registers and unmapped addresses are refused.
+    pub fn write(&mut self, address: u32, word: u32) -> Result<Location, ErrorCode> {
+        let loc = self.locate(address).ok_or(ErrorCode::Unmapped)?;
+        if loc.register.access == Access::ReadOnly {
+            return Err(ErrorCode::WriteDenied);
+        }
+        self.store(address, word);
+        Ok(loc)
+    }
+
+    /// Store a word the chip itself produced (status registers, counters).
+    pub fn set(&mut self, address: u32, word: u32) {
+        self.store(address, word);
+    }
+
+    /// The word a read returns: what was stored, else the reset value.
+    pub fn read(&mut self, address: u32) -> Result<(Location, u32), ErrorCode> {
+        let loc = self.locate(address).ok_or(ErrorCode::Unmapped)?;
+        if !loc.register.readable {
+            return Err(ErrorCode::ReadDenied);
+        }
+        Ok((loc, self.value(address, &loc)))
+    }
+
+    /// The stored or reset word, whether or not silicon could read it (introspection).
+    pub fn value(&self, address: u32, loc: &Location) -> u32 {
+        match self.stored(address) {
+            Some(w) => w,
+            None => reset_word(loc.register, loc.word),
+        }
+    }
+
+    /// The stored word, if any was written.
+    pub fn stored(&self, address: u32) -> Option<u32> {
+        let page = self.pages.get(&(address >> PAGE_BITS))?;
+        let i = address as usize & (PAGE_WORDS - 1);
+        (page.written[i / 64] & (1 << (i % 64)) != 0).then_some(page.words[i])
+    }
+
+    /// Number of words ever written.
+    pub fn len(&self) -> usize {
+        self.stored
+    }
+    pub fn is_empty(&self) -> bool {
+        self.stored == 0
+    }
+}
