@@ -1,5 +1,6 @@
 """bss-host: host software for an accelerated analog neuromorphic chip modeled on
-BrainScaleS-2. The register map is the entry point for now: :data:`REGMAP`."""
+BrainScaleS-2. Entry points: the register map :data:`REGMAP`, :class:`Program` and
+:func:`connect`."""
 
 from bss_host._core import (
     AccessError,
@@ -9,6 +10,18 @@ from bss_host._core import (
     UnknownNameError,
     ValueOutOfRangeError,
 )
+from bss_host.connection import (
+    Connection,
+    ExecutionError,
+    InstructionTimeoutError,
+    PeerTimeoutError,
+    ReadDeniedError,
+    RunResult,
+    UnmappedAddressError,
+    WriteDeniedError,
+    connect,
+)
+from bss_host.program import Program
 from bss_host.regmap import REGMAP, Field, Register, RegisterMap, WordStream
 
 __version__ = "0.1.0"
@@ -16,6 +29,16 @@ __version__ = "0.1.0"
 __all__ = [
     "REGMAP",
     "AccessError",
+    "Connection",
+    "ExecutionError",
+    "InstructionTimeoutError",
+    "PeerTimeoutError",
+    "Program",
+    "ReadDeniedError",
+    "RunResult",
+    "UnmappedAddressError",
+    "WriteDeniedError",
+    "connect",
     "Field",
     "IndexOutOfRangeError",
     "Register",

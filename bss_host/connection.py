@@ -269,8 +269,11 @@ class Connection:
         while True:
             now = time.monotonic()
             out = self._session.transmit(int(now * 1e6))
-            if out:
-                self.transport.write(out)
+            try:
+                if out:
+                    self.transport.write(out)
+            except LinkClosedError as e:
+                raise _core.LinkError(f"{e} while {what}") from e
             if until():
                 return
             deadline = self._session.next_deadline()
@@ -285,7 +288,7 @@ class Connection:
             try:
                 data = self.transport.read(wait)
             except LinkClosedError as e:
-                raise _core.LinkError(f"{self.url}: {e} while {what}") from e
+                raise _core.LinkError(f"{e} while {what}") from e
             if data:
                 last_heard = time.monotonic()
                 self._session.receive(data, int(last_heard * 1e6))

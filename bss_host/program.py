@@ -203,12 +203,7 @@ class Program:
 
     def wait(self, cycles: int | None = None, *, us: float | None = None) -> Program:
         """Block for a duration of hardware time: resets the timer, then waits."""
-        c = to_cycles(cycles, us, "wait")
-        b = self._open()
-        if b.size + 6 + 1 > b.limit:
-            b.wait_until(c)  # raises the size error without touching the program
-        b.timer_reset()
-        b.wait_until(c)
+        self._open().wait(to_cycles(cycles, us, "wait"))
         return self
 
     def barrier(self, *flags: str) -> Program:

@@ -13,12 +13,14 @@ from typing import Protocol
 
 import serial
 
+from bss_host import _core
+
 log = logging.getLogger(__name__)
 
 READ_CHUNK = 1 << 20
 
 
-class LinkClosedError(ConnectionError):
+class LinkClosedError(_core.LinkError):
     """The peer closed the byte stream (emulator exited, cable pulled, device gone)."""
 
 

@@ -2,8 +2,11 @@
 //! file and the model time, and produces responses (docs/wire.md §2–3).
 //!
 //! Time is one number, FPGA cycles at 125 MHz since the executor was created
-//! (shared/DESIGN.md rule 8). Every instruction costs [`ISSUE_CYCLES`]; waits advance time
-//! to their target. The analog model plugs in behind [`Executor::advance`] (issue 4).
+//! (shared/DESIGN.md rule 8). An instruction takes effect at the current time and then
+//! occupies the executor for [`ISSUE_CYCLES`]; WAIT_UNTIL instead ends exactly at its
+//! target (or one issue slot later if the target has passed). So spikes injected after
+//! `WAIT_UNTIL t` enter at timer value `t`, and a read reports the time it was issued.
+//! The analog model plugs in behind [`Executor::advance`] (issue 4).
 
 use crate::regfile::RegisterFile;
 use regmap::{id, REGISTERS};
@@ -187,8 +190,8 @@ impl Executor {
 
     /// Run one instruction; responses go to `out`. Returns true on HALT.
     pub fn execute(&mut self, ins: Instruction, out: &mut Vec<Vec<u8>>) -> bool {
-        self.advance(ISSUE_CYCLES);
         let mut halted = false;
+        let mut cost = ISSUE_CYCLES;
         match ins {
             Instruction::Write { address, word } => self.write(address, word, out),
             Instruction::Read { address } => match self.read(address) {
@@ -198,9 +201,7 @@ impl Executor {
             Instruction::TimerReset => self.timer_epoch = self.now,
             Instruction::WaitUntil { cycles } => {
                 let t = self.timer_epoch + cycles as u64;
-                if t > self.now {
-                    self.advance(t - self.now);
-                }
+                cost = t.saturating_sub(self.now).max(ISSUE_CYCLES);
             }
             // Bus traffic on the model completes at once; nothing is outstanding.
             Instruction::Barrier { .. } => {}
@@ -226,6 +227,7 @@ impl Executor {
                 halted = true;
             }
         }
+        self.advance(cost);
         self.instruction = if halted { 0 } else { self.instruction + 1 };
         halted
     }

@@ -135,6 +135,9 @@ impl ProgramBuilder {
     fn wait_until(&mut self, cycles: u32) -> PyResult<()> {
         self.0.wait_until(cycles).map_err(program_err)
     }
+    fn wait(&mut self, cycles: u32) -> PyResult<()> {
+        self.0.wait(cycles).map_err(program_err)
+    }
     fn barrier(&mut self, flags: u8) -> PyResult<()> {
         self.0.barrier(flags).map_err(program_err)
     }

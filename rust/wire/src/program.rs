@@ -175,6 +175,14 @@ impl ProgramBuilder {
         Ok(())
     }
 
+    /// Wait for a duration: TIMER_RESET then WAIT_UNTIL, both or neither.
+    pub fn wait(&mut self, cycles: u32) -> Result<(), ProgramError> {
+        self.room(6)?;
+        self.push(Instruction::TimerReset);
+        self.push(Instruction::WaitUntil { cycles });
+        Ok(())
+    }
+
     pub fn barrier(&mut self, flags: u8) -> Result<(), ProgramError> {
         if flags & !BARRIER_FLAGS_MASK != 0 || flags == 0 {
             return Err(ProgramError::BadOperand {

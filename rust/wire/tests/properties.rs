@@ -134,6 +134,12 @@ proptest! {
         prop_assert!(decode_instructions(&buf).is_err());
     }
 
+}
+
+// Frames carry up to 600 random bytes: fewer cases keep the debug-build run short.
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(300))]
+
     #[test]
     fn frames_round_trip(f in frame()) {
         let enc = encode_frame(&f);
