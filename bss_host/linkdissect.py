@@ -787,8 +787,10 @@ def decode_messages(payload: bytes | bytearray | memoryview) -> list[Message | M
             left = len(buf) - offset
             if opcode in _SIZES:
                 need = _SIZES[opcode]
-            else:  # SPIKES: 2 + 2 * count, and the count is known to be valid here
+            elif left >= 2:  # SPIKES: 2 + 2 * count, and the count is known to be valid
                 need = 2 + 2 * buf[offset + 1]
+            else:  # SPIKES without its count byte
+                need = 2
             out.append(Malformed(
                 offset, f"truncated {op.name}: {left} byte(s) left, needs {need}", buf[offset:]
             ))

@@ -604,3 +604,8 @@ def test_cli_needs_a_subcommand():
     with pytest.raises(SystemExit):
         cli().parse_args(["link"])
 
+
+
+def test_spikes_cut_before_its_count_is_malformed_not_a_crash():
+    msgs = decode_messages(b"\x07")
+    assert len(msgs) == 1 and "truncated SPIKES" in msgs[0].reason
