@@ -37,7 +37,11 @@ impl Page {
 
 #[derive(Debug, Default)]
 pub struct RegisterFile {
-    pages: AddressMap<Box<Page>>,
+    /// Page number to position in `pages`.
+    index: AddressMap<usize>,
+    pages: Vec<Box<Page>>,
+    /// The page of the last store: bulk writes stay on one page for 1024 words.
+    last_page: Option<(u32, usize)>,
     stored: usize,
     /// The last (first, last) address range whose location arithmetic holds for a run of
     /// consecutive words: bulk writes locate once per run.
@@ -74,11 +78,24 @@ impl RegisterFile {
         Some(loc)
     }
 
+    fn page_mut(&mut self, number: u32) -> &mut Page {
+        let at = match self.last_page {
+            Some((n, at)) if n == number => at,
+            _ => {
+                let pages = &mut self.pages;
+                let at = *self.index.entry(number).or_insert_with(|| {
+                    pages.push(Page::new());
+                    pages.len() - 1
+                });
+                self.last_page = Some((number, at));
+                at
+            }
+        };
+        &mut self.pages[at]
+    }
+
     fn store(&mut self, address: u32, word: u32) {
-        let page = self
-            .pages
-            .entry(address >> PAGE_BITS)
-            .or_insert_with(Page::new);
+        let page = self.page_mut(address >> PAGE_BITS);
         let i = address as usize & (PAGE_WORDS - 1);
         page.words[i] = word;
         let bit = 1u64 << (i % 64);
@@ -122,7 +139,7 @@ impl RegisterFile {
 
     /// The stored word, if any was written.
     pub fn stored(&self, address: u32) -> Option<u32> {
-        let page = self.pages.get(&(address >> PAGE_BITS))?;
+        let page = &self.pages[*self.index.get(&(address >> PAGE_BITS))?];
         let i = address as usize & (PAGE_WORDS - 1);
         (page.written[i / 64] & (1 << (i % 64)) != 0).then_some(page.words[i])
     }

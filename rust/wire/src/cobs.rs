@@ -16,30 +16,35 @@ pub fn max_encoded_len(n: usize) -> usize {
     n + n / 254 + 1
 }
 
-/// Append the COBS encoding of `src` to `out` (no delimiter).
+/// Append the COBS encoding of `src` to `out` (no delimiter). Copies whole runs between
+/// zeros rather than byte by byte.
 pub fn encode_into(src: &[u8], out: &mut Vec<u8>) {
     out.reserve(max_encoded_len(src.len()));
-    let mut code_pos = out.len();
-    out.push(0);
-    let mut code: u8 = 1;
-    for &b in src {
-        if b == 0 {
-            out[code_pos] = code;
-            code_pos = out.len();
-            out.push(0);
-            code = 1;
-        } else {
-            out.push(b);
-            code += 1;
-            if code == 0xFF {
-                out[code_pos] = code;
-                code_pos = out.len();
-                out.push(0);
-                code = 1;
+    let mut rest = src;
+    loop {
+        let limit = rest.len().min(254);
+        match rest[..limit].iter().position(|&b| b == 0) {
+            Some(z) => {
+                out.push(z as u8 + 1);
+                out.extend_from_slice(&rest[..z]);
+                rest = &rest[z + 1..];
+            }
+            None if limit == 254 => {
+                out.push(0xFF);
+                out.extend_from_slice(&rest[..254]);
+                rest = &rest[254..];
+                if rest.is_empty() {
+                    out.push(0x01); // the empty final block: one encoding per frame
+                    return;
+                }
+            }
+            None => {
+                out.push(limit as u8 + 1);
+                out.extend_from_slice(rest);
+                return;
             }
         }
     }
-    out[code_pos] = code;
 }
 
 /// Decode one COBS frame (without its delimiter), appending to `out`.
