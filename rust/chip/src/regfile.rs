@@ -1,16 +1,10 @@
 //! The register file: stores what the host writes and answers reads the way the map says
 //! silicon does. Registers the map marks unreadable answer with an error, as on a board
 //! (chip.md §4.5), and the host keeps its shadow copy for them.
-//!
-//! Storage is paged (1024 words a page, allocated on first write) so that bulk writes to
-//! memories and synapse arrays cost an array store, not a hash-map insert per word.
 
 use regmap::{locate, Access, Location, RegisterDesc};
-use wire::hash::AddressMap;
+use wire::pages::PagedWords;
 use wire::ErrorCode;
-
-const PAGE_BITS: u32 = 10;
-const PAGE_WORDS: usize = 1 << PAGE_BITS;
 
 /// The reset word of one register word, from its fields' reset values.
 pub fn reset_word(reg: &RegisterDesc, word: u8) -> u32 {
@@ -20,29 +14,9 @@ pub fn reset_word(reg: &RegisterDesc, word: u8) -> u32 {
         .fold(0, |w, f| w | f.to_raw(f.reset) << f.lsb)
 }
 
-#[derive(Debug)]
-struct Page {
-    words: [u32; PAGE_WORDS],
-    written: [u64; PAGE_WORDS / 64],
-}
-
-impl Page {
-    fn new() -> Box<Page> {
-        Box::new(Page {
-            words: [0; PAGE_WORDS],
-            written: [0; PAGE_WORDS / 64],
-        })
-    }
-}
-
 #[derive(Debug, Default)]
 pub struct RegisterFile {
-    /// Page number to position in `pages`.
-    index: AddressMap<usize>,
-    pages: Vec<Box<Page>>,
-    /// The page of the last store: bulk writes stay on one page for 1024 words.
-    last_page: Option<(u32, usize)>,
-    stored: usize,
+    words: PagedWords,
     /// The last (first, last) address range whose location arithmetic holds for a run of
     /// consecutive words: bulk writes locate once per run.
     last: Option<(u32, Location)>,
@@ -78,31 +52,8 @@ impl RegisterFile {
         Some(loc)
     }
 
-    fn page_mut(&mut self, number: u32) -> &mut Page {
-        let at = match self.last_page {
-            Some((n, at)) if n == number => at,
-            _ => {
-                let pages = &mut self.pages;
-                let at = *self.index.entry(number).or_insert_with(|| {
-                    pages.push(Page::new());
-                    pages.len() - 1
-                });
-                self.last_page = Some((number, at));
-                at
-            }
-        };
-        &mut self.pages[at]
-    }
-
     fn store(&mut self, address: u32, word: u32) {
-        let page = self.page_mut(address >> PAGE_BITS);
-        let i = address as usize & (PAGE_WORDS - 1);
-        page.words[i] = word;
-        let bit = 1u64 << (i % 64);
-        if page.written[i / 64] & bit == 0 {
-            page.written[i / 64] |= bit;
-            self.stored += 1;
-        }
+        self.words.set(address, word);
     }
 
     /// Store a word. Read-only registers and unmapped addresses are refused.
@@ -139,16 +90,14 @@ impl RegisterFile {
 
     /// The stored word, if any was written.
     pub fn stored(&self, address: u32) -> Option<u32> {
-        let page = &self.pages[*self.index.get(&(address >> PAGE_BITS))?];
-        let i = address as usize & (PAGE_WORDS - 1);
-        (page.written[i / 64] & (1 << (i % 64)) != 0).then_some(page.words[i])
+        self.words.get(address)
     }
 
     /// Number of words ever written.
     pub fn len(&self) -> usize {
-        self.stored
+        self.words.len()
     }
     pub fn is_empty(&self) -> bool {
-        self.stored == 0
+        self.words.is_empty()
     }
 }

@@ -16,6 +16,7 @@ pub mod frame;
 pub mod hash;
 pub mod instr;
 pub mod link;
+pub mod pages;
 pub mod program;
 pub mod session;
 

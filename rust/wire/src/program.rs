@@ -1,7 +1,7 @@
 //! Programs: instruction streams built on the host, and what comes back from running one.
 
-use crate::hash::AddressMap;
 use crate::instr::{DecodeError, ErrorCode, Instruction, Response, BARRIER_FLAGS_MASK};
+use crate::pages::PagedWords;
 use thiserror::Error;
 
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
@@ -407,7 +407,7 @@ impl Collector {
 /// read back (shared/DESIGN.md rule 3).
 #[derive(Debug, Clone, Default)]
 pub struct Shadow {
-    words: AddressMap<u32>,
+    words: PagedWords,
 }
 
 impl Shadow {
@@ -416,18 +416,17 @@ impl Shadow {
     pub fn apply(&mut self, program: &Program, refused: &[u32]) {
         let mut refused = refused.to_vec();
         refused.sort_unstable();
-        self.words.reserve(program.writes.len());
         for &(a, w) in &program.writes {
             if refused.is_empty() || refused.binary_search(&a).is_err() {
-                self.words.insert(a, w);
+                self.words.set(a, w);
             }
         }
     }
     pub fn set(&mut self, address: u32, word: u32) {
-        self.words.insert(address, word);
+        self.words.set(address, word);
     }
     pub fn get(&self, address: u32) -> Option<u32> {
-        self.words.get(&address).copied()
+        self.words.get(address)
     }
     pub fn len(&self) -> usize {
         self.words.len()
@@ -437,9 +436,7 @@ impl Shadow {
     }
     /// Every (address, word), sorted by address.
     pub fn entries(&self) -> Vec<(u32, u32)> {
-        let mut v: Vec<_> = self.words.iter().map(|(&a, &w)| (a, w)).collect();
-        v.sort_unstable();
-        v
+        self.words.entries()
     }
     pub fn clear(&mut self) {
         self.words.clear();
