@@ -57,7 +57,7 @@ def save_shadow(conn: Connection) -> None:
 
 
 def _open(args: argparse.Namespace) -> Connection:
-    conn = connect(args.url, timeout=args.timeout)
+    conn = connect(args.url, timeout=args.timeout, capture=args.capture)
     load_shadow(conn)
     return conn
 
@@ -178,6 +178,9 @@ def add_cli(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> 
         p.add_argument("--timeout", type=float, default=5.0,
                        help="seconds without an answer before giving up (default 5)")
         p.add_argument("--json", action="store_true")
+        p.add_argument("--capture", metavar="PREFIX", default=None,
+                       help="append the bytes of both directions to PREFIX.to_chip.bin and "
+                       "PREFIX.from_chip.bin (read them with `bss link dissect`)")
 
     peek = subparsers.add_parser("peek", help="read one register instance (shadow if unreadable)")
     peek.add_argument("target", help="NAME, NAME[INDEX] or NAME[C0,C1,...]")

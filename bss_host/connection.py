@@ -214,6 +214,31 @@ class FaultyTransport:
         return {"to_device": self.tx.stats(), "to_host": self.rx.stats()}
 
 
+class CaptureTransport:
+    """Wraps a transport and appends every byte sent to ``PREFIX.to_chip.bin`` and every
+    byte received to ``PREFIX.from_chip.bin``, for ``bss link dissect``."""
+
+    def __init__(self, inner: Transport, prefix: str) -> None:
+        self.inner = inner
+        self.paths = (f"{prefix}.to_chip.bin", f"{prefix}.from_chip.bin")
+        self._tx = open(self.paths[0], "ab")  # noqa: SIM115 - closed in close()
+        self._rx = open(self.paths[1], "ab")  # noqa: SIM115
+
+    def write(self, data: bytes) -> None:
+        self._tx.write(data)
+        self.inner.write(data)
+
+    def read(self, timeout: float) -> bytes:
+        data = self.inner.read(timeout)
+        self._rx.write(data)
+        return data
+
+    def close(self) -> None:
+        self._tx.close()
+        self._rx.close()
+        self.inner.close()
+
+
 class Connection:
     """A link to a chip (or its model). Runs programs; keeps the shadow copy of what was
     written, which is authoritative for registers silicon cannot read back."""
@@ -360,11 +385,14 @@ def connect(
     usb_backend: object | None = None,
     faults: dict[str, float] | None = None,
     fault_seed: int = 0,
+    capture: str | None = None,
 ) -> Connection:
     """Open a connection (see the module docs for URLs; default ``$BSS_URL`` or ``sim:``).
 
     ``faults`` (drop, corrupt, duplicate, reorder, delay probabilities per frame, and
     delay_s) puts a seeded fault injector between the link and the transport.
+    ``capture`` (a path prefix) records the bytes of both directions for
+    ``bss link dissect``.
     """
     url = url or default_url()
     transport: Transport
@@ -401,6 +429,8 @@ def connect(
         )
     if faults:
         transport = FaultyTransport(transport, fault_seed, **faults)
+    if capture:
+        transport = CaptureTransport(transport, capture)
     return Connection(
         transport, url, timeout=timeout, window=window, max_payload=max_payload, rto=rto
     )

@@ -209,3 +209,18 @@ def test_emulator_survives_garbage(chunks: list[bytes]) -> None:
     for i, c in enumerate(chunks):
         out = dev.exchange(c, float(i))
         assert isinstance(out, bytes)
+
+
+def test_capture_feeds_the_dissector(tmp_path) -> None:  # noqa: ANN001
+    from bss_host.linkdissect import dissect
+
+    prefix = str(tmp_path / "cap")
+    with connect("sim:", capture=prefix) as conn:
+        p = Program().write("instruction_timeout_config", value=9)
+        p.read("instruction_timeout_config")
+        conn.run(p)
+    to_chip = dissect(open(prefix + ".to_chip.bin", "rb").read())
+    from_chip = dissect(open(prefix + ".from_chip.bin", "rb").read())
+    assert "HELLO" in to_chip and "WRITE  0x88000003 <- 0x00000009" in to_chip
+    assert "READ_DATA 0x00000009" in from_chip and "HALT_ECHO" in from_chip
+    assert "0 dropped" in to_chip and "0 dropped" in from_chip
