@@ -1,4 +1,4 @@
-"""The Rust wire implementation (`bss_host._core`) and the Python one (`linkdissect`) agree.
+"""The Rust wire implementation (`bss_host._core`) and the Python one (`bss_host.pywire`) agree.
 
 Both are written from docs/wire.md alone; these properties check that they produce the same
 bytes and read the same bytes the same way, frames and messages alike.
@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from wire_strategies import INSTRUCTIONS, RESPONSES, u32
 
 from bss_host import _core
-from bss_host import linkdissect as py
+from bss_host import pywire as py
 
 _API = (
     "link_encode_frame",

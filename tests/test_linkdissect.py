@@ -13,7 +13,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 from wire_strategies import INSTRUCTIONS, RESPONSES, U16, U64, u32
 
-from bss_host.linkdissect import (
+from bss_host.linkdissect import add_cli, dissect, dissect_json
+from bss_host.pywire import (
     FRAME,
     HANDSHAKE,
     INSTRUCTION,
@@ -33,7 +34,6 @@ from bss_host.linkdissect import (
     Message,
     MessageError,
     Reject,
-    add_cli,
     cobs_decode,
     cobs_encode,
     crc32c,
@@ -43,8 +43,6 @@ from bss_host.linkdissect import (
     decode_messages,
     decode_reject,
     decode_responses,
-    dissect,
-    dissect_json,
     encode_frame,
     encode_handshake,
     encode_instructions,
