@@ -1,0 +1,198 @@
+//! The link's two ends (host session, emulator) and the fault injector.
+
+use chip::Emulator;
+use pyo3::exceptions::PyValueError;
+use pyo3::prelude::*;
+use pyo3::types::{PyBytes, PyDict};
+use wire::faults::{FaultConfig, FaultInjector as RsFaults};
+use wire::link::LinkState;
+use wire::session::HostSession as RsHost;
+
+use super::programs::{Program, RunResult};
+use super::*;
+
+// ---------------------------------------------------------------- host session
+
+/// The host end of a link, running one program at a time. Pure: bytes and times
+/// (microseconds) in, bytes out; the Python connection moves the bytes.
+#[pyclass(module = "bss_host._core")]
+pub struct HostSession(RsHost);
+
+#[pymethods]
+impl HostSession {
+    #[new]
+    #[pyo3(signature = (nonce, window=64, max_payload=65536, rto_us=20000))]
+    fn new(nonce: u16, window: u16, max_payload: u32, rto_us: u64) -> PyResult<Self> {
+        let cfg = link_config(window, max_payload, rto_us)?;
+        RsHost::new(cfg, nonce)
+            .map(HostSession)
+            .map_err(|e| PyValueError::new_err(e.to_string()))
+    }
+    /// "connecting", "established" or "rejected: reason".
+    #[getter]
+    fn state(&self) -> String {
+        match self.0.link_state() {
+            LinkState::Connecting => "connecting".into(),
+            LinkState::Established => "established".into(),
+            LinkState::Rejected(m) => format!("rejected: {m}"),
+        }
+    }
+    #[getter]
+    fn done(&self) -> bool {
+        self.0.done()
+    }
+    #[getter]
+    fn running(&self) -> bool {
+        self.0.is_running()
+    }
+    fn start(&mut self, program: &Program) -> PyResult<()> {
+        self.0.start(program.0.clone()).map_err(session_err)
+    }
+    fn receive(&mut self, py: Python<'_>, data: &[u8], now_us: u64) {
+        let s = &mut self.0;
+        py.detach(|| s.receive(data, now_us));
+    }
+    fn transmit<'py>(&mut self, py: Python<'py>, now_us: u64) -> PyResult<Bound<'py, PyBytes>> {
+        let mut out = Vec::new();
+        let s = &mut self.0;
+        py.detach(|| s.transmit(now_us, &mut out))
+            .map_err(session_err)?;
+        Ok(PyBytes::new(py, &out))
+    }
+    fn next_deadline(&self) -> Option<u64> {
+        self.0.next_deadline()
+    }
+    /// Reads answered so far in the running program.
+    fn progress(&self) -> (usize, bool) {
+        self.0
+            .partial()
+            .map_or((0, false), |o| (o.reads.len(), o.halt_time.is_some()))
+    }
+    fn finish(&mut self) -> PyResult<RunResult> {
+        self.0.finish().map(RunResult).map_err(session_err)
+    }
+    fn stats<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
+        link_stats(py, self.0.stats())
+    }
+}
+
+fn link_stats<'py>(py: Python<'py>, s: wire::link::LinkStats) -> PyResult<Bound<'py, PyDict>> {
+    let d = PyDict::new(py);
+    d.set_item("frames_sent", s.frames_sent)?;
+    d.set_item("frames_received", s.frames_received)?;
+    d.set_item("data_frames_sent", s.data_frames_sent)?;
+    d.set_item("retransmits", s.retransmits)?;
+    d.set_item("duplicates", s.duplicates)?;
+    d.set_item("dropped_chunks", s.dropped_chunks)?;
+    d.set_item("bytes_sent", s.bytes_sent)?;
+    d.set_item("bytes_received", s.bytes_received)?;
+    Ok(d)
+}
+
+// ---------------------------------------------------------------- emulator
+
+/// The device end: link plus the chip model. Times are `time.monotonic()` seconds.
+#[pyclass(module = "bss_host._core")]
+pub struct EmulatorSession(Emulator);
+
+fn us(now: f64) -> u64 {
+    (now.max(0.0) * 1e6) as u64
+}
+
+#[pymethods]
+impl EmulatorSession {
+    #[new]
+    #[pyo3(signature = (seed=0, window=64, max_payload=65536, rto_us=20000))]
+    fn new(seed: u64, window: u16, max_payload: u32, rto_us: u64) -> PyResult<Self> {
+        // The register-level model has no random source yet; the seed is kept for the
+        // analog model, so that the constructor does not change when it lands.
+        let _ = seed;
+        let cfg = link_config(window, max_payload, rto_us)?;
+        Emulator::new(cfg)
+            .map(EmulatorSession)
+            .map_err(|e| PyValueError::new_err(e.to_string()))
+    }
+    fn exchange<'py>(&mut self, py: Python<'py>, data: &[u8], now: f64) -> Bound<'py, PyBytes> {
+        let e = &mut self.0;
+        let out = py.detach(|| e.exchange(data, us(now)));
+        PyBytes::new(py, &out)
+    }
+    /// Seconds until `exchange` should run again without input (None: no timer).
+    fn next_timeout(&self, now: f64) -> Option<f64> {
+        self.0
+            .next_deadline()
+            .map(|d| (d.saturating_sub(us(now))) as f64 * 1e-6)
+    }
+    fn disconnect(&mut self) {
+        self.0.disconnect()
+    }
+    /// Model time, FPGA cycles.
+    #[getter]
+    fn now_cycles(&self) -> u64 {
+        self.0.executor.now()
+    }
+    /// Introspection (not a silicon path): the word stored at an address, readable or not.
+    fn introspect_word(&self, address: u32) -> Option<u32> {
+        regmap::locate(address).map(|loc| self.0.executor.regs.value(address, &loc))
+    }
+    fn stats<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
+        link_stats(py, self.0.stats())
+    }
+}
+
+// ---------------------------------------------------------------- faults
+
+#[pyclass(module = "bss_host._core")]
+pub struct FaultInjector(RsFaults);
+
+#[pymethods]
+impl FaultInjector {
+    #[new]
+    #[pyo3(signature = (seed, drop=0.0, corrupt=0.0, duplicate=0.0, reorder=0.0, delay=0.0, delay_us=2000))]
+    #[allow(clippy::too_many_arguments)]
+    fn new(
+        seed: u64,
+        drop: f64,
+        corrupt: f64,
+        duplicate: f64,
+        reorder: f64,
+        delay: f64,
+        delay_us: u64,
+    ) -> PyResult<Self> {
+        let cfg = FaultConfig {
+            drop,
+            corrupt,
+            duplicate,
+            reorder,
+            delay,
+            delay_us,
+        };
+        RsFaults::new(cfg, seed)
+            .map(FaultInjector)
+            .map_err(PyValueError::new_err)
+    }
+    fn push<'py>(&mut self, py: Python<'py>, data: &[u8], now_us: u64) -> Bound<'py, PyBytes> {
+        let mut out = Vec::new();
+        self.0.push(data, now_us, &mut out);
+        PyBytes::new(py, &out)
+    }
+    fn release<'py>(&mut self, py: Python<'py>, now_us: u64) -> Bound<'py, PyBytes> {
+        let mut out = Vec::new();
+        self.0.release(now_us, &mut out);
+        PyBytes::new(py, &out)
+    }
+    fn next_deadline(&self) -> Option<u64> {
+        self.0.next_deadline()
+    }
+    fn stats<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
+        let s = self.0.stats();
+        let d = PyDict::new(py);
+        d.set_item("frames", s.frames)?;
+        d.set_item("dropped", s.dropped)?;
+        d.set_item("corrupted", s.corrupted)?;
+        d.set_item("duplicated", s.duplicated)?;
+        d.set_item("reordered", s.reordered)?;
+        d.set_item("delayed", s.delayed)?;
+        Ok(d)
+    }
+}
