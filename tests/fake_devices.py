@@ -1,6 +1,10 @@
-"""Stand-in emulator devices for the transport and server tests."""
+"""Stand-in emulator devices and helpers for the transport and server tests."""
 
 from __future__ import annotations
+
+import time
+
+from bss_host.transport import Transport
 
 
 class EchoDevice:
@@ -40,3 +44,19 @@ class TickDevice(EchoDevice):
 
     def next_timeout(self, now: float) -> float | None:
         return None if self.due is None else self.due - now
+
+
+def read_exactly(
+    t: Transport, n: int, timeout: float = 10.0, max_chunk: int | None = None
+) -> bytes:
+    """Read until ``n`` bytes arrived; every read at most ``max_chunk`` bytes if given."""
+    got = bytearray()
+    deadline = time.monotonic() + timeout
+    while len(got) < n:
+        left = deadline - time.monotonic()
+        if left <= 0:
+            raise AssertionError(f"got {len(got)} of {n} bytes before the deadline")
+        chunk = t.read(min(left, 0.5))
+        assert max_chunk is None or len(chunk) <= max_chunk
+        got += chunk
+    return bytes(got)

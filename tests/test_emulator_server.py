@@ -19,7 +19,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
-from fake_devices import EchoDevice, TickDevice
+from fake_devices import EchoDevice, TickDevice, read_exactly
 
 from bss_host.emulator import (
     EmulatorDevice,
@@ -50,17 +50,6 @@ def wait_for(cond: Callable[[], bool], timeout: float = 5.0) -> bool:
             return False
         time.sleep(0.005)
     return True
-
-
-def read_exactly(t: SerialTransport, n: int, timeout: float = 10.0) -> bytes:
-    got = bytearray()
-    deadline = time.monotonic() + timeout
-    while len(got) < n:
-        left = deadline - time.monotonic()
-        if left <= 0:
-            raise AssertionError(f"got {len(got)} of {n} bytes before the deadline")
-        got += t.read(min(left, 0.5))
-    return bytes(got)
 
 
 @contextmanager

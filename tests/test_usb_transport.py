@@ -9,7 +9,7 @@ import time
 import pytest
 import usb.core
 import usb.util
-from fake_devices import EchoDevice, TickDevice
+from fake_devices import EchoDevice, TickDevice, read_exactly
 
 from bss_host.emulator import EmulatorDevice
 from bss_host.transport import LinkClosedError, Transport
@@ -24,19 +24,6 @@ def _is_device(d: EmulatorDevice) -> EmulatorDevice:
 
 def _is_transport(t: Transport) -> Transport:
     return t
-
-
-def read_exactly(t: UsbTransport, n: int, timeout: float = 10.0) -> bytes:
-    got = bytearray()
-    deadline = time.monotonic() + timeout
-    while len(got) < n:
-        left = deadline - time.monotonic()
-        if left <= 0:
-            raise AssertionError(f"got {len(got)} of {n} bytes before the deadline")
-        chunk = t.read(min(left, 0.5))
-        assert len(chunk) <= READ_SIZE
-        got += chunk
-    return bytes(got)
 
 
 @pytest.fixture
@@ -73,17 +60,17 @@ def test_pyusb_finds_the_emulated_device_by_vid_pid():
 def test_round_trip(transport, echo):
     _is_transport(transport)
     transport.write(b"hello over usb")
-    assert read_exactly(transport, 14) == b"HELLO OVER USB"
+    assert read_exactly(transport, 14, max_chunk=READ_SIZE) == b"HELLO OVER USB"
     transport.write(b"")
     transport.write(b"again")
-    assert read_exactly(transport, 5) == b"AGAIN"
+    assert read_exactly(transport, 5, max_chunk=READ_SIZE) == b"AGAIN"
     assert echo.received == 19
 
 
 def test_large_transfer(transport, echo):
     payload = bytes(range(256)) * (4 * 4096)  # 4 MiB: split into bulk transfers both ways
     transport.write(payload)
-    assert read_exactly(transport, len(payload)) == payload.upper()
+    assert read_exactly(transport, len(payload), max_chunk=READ_SIZE) == payload.upper()
     assert echo.received == len(payload)
 
 
