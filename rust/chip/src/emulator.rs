@@ -15,10 +15,15 @@ pub struct Emulator {
 
 impl Emulator {
     pub fn new(cfg: LinkConfig) -> Result<Self, LinkError> {
+        Self::with_seed(cfg, 0)
+    }
+
+    /// An emulator whose chip's fixed pattern, noise and sources come from `seed`.
+    pub fn with_seed(cfg: LinkConfig, seed: u64) -> Result<Self, LinkError> {
         Ok(Emulator {
             cfg,
             link: Link::device(cfg)?,
-            executor: Executor::new(),
+            executor: Executor::with_seed(seed),
             responses: Vec::new(),
             out: Vec::new(),
         })

@@ -6,8 +6,10 @@
 //! occupies the executor for [`ISSUE_CYCLES`]; WAIT_UNTIL instead ends exactly at its
 //! target (or one issue slot later if the target has passed). So spikes injected after
 //! `WAIT_UNTIL t` enter at timer value `t`, and a read reports the time it was issued.
-//! The analog model plugs in behind [`Executor::advance`] (issue 4).
+//! The chip model ([`crate::model::Chip`]) sees every accepted write, answers the reads
+//! of registers it produces, takes injected spikes, and runs as time advances.
 
+use crate::model::{Chip, Event};
 use crate::regfile::RegisterFile;
 use regmap::{id, REGISTERS};
 use wire::instr::{Instruction, Response};
@@ -19,8 +21,6 @@ pub const ISSUE_CYCLES: u64 = 1;
 pub const POLL_CYCLES: u64 = 125;
 /// WAIT_REGISTER timeout when `instruction_timeout_config` is 0: 10 ms of hardware time.
 pub const DEFAULT_TIMEOUT_CYCLES: u64 = 1_250_000;
-/// Latency of the L2 loopback through the crossbar, cycles.
-pub const LOOPBACK_CYCLES: u64 = 4;
 
 fn base(reg: usize) -> u32 {
     REGISTERS[reg].base
@@ -38,10 +38,17 @@ pub struct Executor {
     /// Every spike the host injected: (time, label). For introspection.
     pub injected: Vec<(u64, u16)>,
     max_payload: usize,
+    pub chip: Chip,
+    events: Vec<Event>,
 }
 
 impl Executor {
     pub fn new() -> Self {
+        Self::with_seed(0)
+    }
+
+    /// An executor in front of a chip whose fixed pattern and noise come from `seed`.
+    pub fn with_seed(seed: u64) -> Self {
         Executor {
             regs: RegisterFile::new(),
             now: 0,
@@ -50,7 +57,19 @@ impl Executor {
             instruction: 0,
             injected: Vec::new(),
             max_payload: 64 * 1024,
+            chip: Chip::new(seed),
+            events: Vec::new(),
         }
+    }
+
+    /// Introspection of the chip model at the current time (not a silicon path).
+    pub fn introspect(
+        &mut self,
+    ) -> (
+        &crate::model::analog::NeuronParams,
+        &crate::model::neuron::NeuronState,
+    ) {
+        self.chip.introspect(&self.regs, self.now)
     }
 
     /// Model time in FPGA cycles.
@@ -95,15 +114,43 @@ impl Executor {
         );
     }
 
-    /// Advance model time by `cycles`.
-    pub fn advance(&mut self, cycles: u64) {
+    /// Advance model time by `cycles`, running the chip; what it records goes to `out`
+    /// while event recording is on.
+    pub fn advance(&mut self, cycles: u64, out: &mut Vec<Vec<u8>>) {
+        let from = self.now;
         self.now += cycles;
+        self.chip
+            .advance(&self.regs, from, self.now, &mut self.events);
+        if self.events.is_empty() {
+            return;
+        }
+        let events = std::mem::take(&mut self.events);
+        if self.recording {
+            for e in &events {
+                let r = match *e {
+                    Event::Spike { time, label } => Response::Spike {
+                        time: time.saturating_sub(self.timer_epoch),
+                        label,
+                    },
+                    Event::Madc { time, value } => Response::MadcSample {
+                        time: time.saturating_sub(self.timer_epoch),
+                        value,
+                    },
+                };
+                self.emit(out, r);
+            }
+        }
+        self.events = events;
+        self.events.clear();
     }
 
     /// A register read as the executor answers it: live values for the timer and systime.
     fn read(&mut self, address: u32) -> Result<u32, ErrorCode> {
         let (loc, stored) = self.regs.read(address)?;
         let r = loc.number;
+        if let Some(v) = self.chip.read(&self.regs, &loc, self.now) {
+            return Ok(v);
+        }
         Ok(if r == id::TIMER {
             self.timer()
         } else if r == id::SYSTIME {
@@ -117,6 +164,7 @@ impl Executor {
         match self.regs.write(address, word) {
             Ok(loc) => {
                 let r = loc.number;
+                self.chip.on_write(&loc, word, self.now);
                 if r == id::TIMER {
                     self.timer_epoch = self.now - word as u64;
                 } else if r == id::EVENT_RECORDING_CONFIG {
@@ -127,22 +175,11 @@ impl Executor {
         }
     }
 
-    /// Spikes from the FPGA enter the crossbar at L2 input 8 + (label bits 15–14); the L2
-    /// loopback node to output 8 + channel sends them straight back when its mask/target
-    /// match. Routing to the PADI buses is the chip model's (issue 4).
-    fn inject(&mut self, label: u16, out: &mut Vec<Vec<u8>>) {
+    /// Spikes from the FPGA enter the crossbar at L2 input 8 + (label bits 15-14); the
+    /// chip routes them (chip.md §3.1).
+    fn inject(&mut self, label: u16) {
         self.injected.push((self.now, label));
-        let channel = (label >> 14) as u32;
-        let node = base(id::CROSSBAR_NODE) + (8 + channel) * 16 + 8 + channel;
-        let word = self.regs.stored(node).unwrap_or_else(|| {
-            let loc = regmap::locate(node).expect("L2 loopback nodes are in the map");
-            self.regs.value(node, &loc)
-        });
-        let (mask, target) = (word & 0x3FFF, (word >> 14) & 0x3FFF);
-        if (label as u32 & 0x3FFF) & mask == target && self.recording {
-            let time = self.now - self.timer_epoch + LOOPBACK_CYCLES;
-            self.emit(out, Response::Spike { time, label });
-        }
+        self.chip.inject(self.now, label);
     }
 
     fn wait_register(
@@ -183,7 +220,7 @@ impl Executor {
                 );
             }
             let step = POLL_CYCLES.min(timeout - waited);
-            self.advance(step);
+            self.advance(step, out);
             waited += step;
         }
     }
@@ -213,7 +250,7 @@ impl Executor {
             } => self.wait_register(address, mask, target, not_equal, out),
             Instruction::Spikes { count, labels } => {
                 for &l in &labels[..count as usize] {
-                    self.inject(l, out);
+                    self.inject(l);
                 }
             }
             Instruction::EventRecording { enable } => {
@@ -227,7 +264,7 @@ impl Executor {
                 halted = true;
             }
         }
-        self.advance(cost);
+        self.advance(cost, out);
         self.instruction = if halted { 0 } else { self.instruction + 1 };
         halted
     }

@@ -1,9 +1,11 @@
 //! The chip model behind an FPGA executor: instruction streams in, responses and recorded
-//! events out (shared/DESIGN.md). This far: the register file that honours the map, the
-//! timer and waits on model time, and the device end of the link.
+//! events out (shared/DESIGN.md): the register file that honours the map, the timer and
+//! waits on model time, the analog and digital chip model ([`model`]), and the device end
+//! of the link.
 
 pub mod emulator;
 pub mod executor;
+pub mod model;
 pub mod regfile;
 
 pub use emulator::Emulator;

@@ -1,7 +1,8 @@
 //! The executor through its instruction interface, and the whole host-device path with a
 //! faulty line in between, in simulated time.
 
-use chip::executor::{Executor, ISSUE_CYCLES, LOOPBACK_CYCLES};
+use chip::executor::{Executor, ISSUE_CYCLES};
+use chip::model::routing::L2_LATENCY_CYCLES as LOOPBACK_CYCLES;
 use chip::Emulator;
 use proptest::prelude::*;
 use std::sync::Arc;

@@ -1,6 +1,7 @@
 //! The link's two ends (host session, emulator) and the fault injector.
 
 use chip::Emulator;
+use numpy::PyArray1;
 use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyDict};
@@ -104,11 +105,8 @@ impl EmulatorSession {
     #[new]
     #[pyo3(signature = (seed=0, window=64, max_payload=65536, rto_us=20000))]
     fn new(seed: u64, window: u16, max_payload: u32, rto_us: u64) -> PyResult<Self> {
-        // The register-level model has no random source yet; the seed is kept for the
-        // analog model, so that the constructor does not change when it lands.
-        let _ = seed;
         let cfg = link_config(window, max_payload, rto_us)?;
-        Emulator::new(cfg)
+        Emulator::with_seed(cfg, seed)
             .map(EmulatorSession)
             .map_err(|e| PyValueError::new_err(e.to_string()))
     }
@@ -137,6 +135,74 @@ impl EmulatorSession {
     }
     fn stats<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
         link_stats(py, self.0.stats())
+    }
+    /// Introspection (not a silicon path): every compartment's true parameters in SI
+    /// units, one array per name (512 entries each).
+    fn introspect_neurons<'py>(&mut self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
+        let refractory: Vec<f64> = self
+            .0
+            .executor
+            .chip
+            .refractory()
+            .iter()
+            .map(|&c| c as f64 * 8e-9)
+            .collect();
+        let (p, _) = self.0.executor.introspect();
+        let d = PyDict::new(py);
+        let f = |v: &Vec<f64>| PyArray1::from_slice(py, v);
+        let b = |v: &Vec<bool>| PyArray1::from_vec(py, v.clone());
+        for (name, v) in [
+            ("c_mem", &p.c_mem),
+            ("g_leak", &p.g_leak),
+            ("e_leak", &p.e_leak),
+            ("g_reset", &p.g_reset),
+            ("v_reset", &p.v_reset),
+            ("v_thresh", &p.v_thresh),
+            ("tau_exc", &p.tau_exc),
+            ("tau_inh", &p.tau_inh),
+            ("scale_exc", &p.scale_exc),
+            ("scale_inh", &p.scale_inh),
+            ("offset_exc", &p.offset_exc),
+            ("offset_inh", &p.offset_inh),
+            ("e_rev_exc", &p.e_rev_exc),
+            ("e_rev_inh", &p.e_rev_inh),
+            ("coba_exc", &p.coba_exc),
+            ("coba_inh", &p.coba_inh),
+            ("a", &p.a),
+            ("b", &p.b),
+            ("tau_w", &p.tau_w),
+            ("v_adapt_leak", &p.v_adapt_leak),
+            ("w_ref", &p.w_ref),
+            ("i_exp0", &p.i_exp0),
+            ("v_t", &p.v_t),
+            ("delta_t", &p.delta_t),
+            ("i_offset", &p.i_offset),
+            ("g_icc", &p.g_icc),
+        ] {
+            d.set_item(name, f(v))?;
+        }
+        for (name, v) in [
+            ("fire", &p.fire),
+            ("exc_on", &p.exc_on),
+            ("inh_on", &p.inh_on),
+            ("adapt_on", &p.adapt_on),
+            ("exp_on", &p.exp_on),
+        ] {
+            d.set_item(name, b(v))?;
+        }
+        d.set_item("t_ref", PyArray1::from_vec(py, refractory))?;
+        Ok(d)
+    }
+    /// Introspection (not a silicon path): the dynamic state of every compartment.
+    fn introspect_state<'py>(&mut self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
+        let (_, s) = self.0.executor.introspect();
+        let d = PyDict::new(py);
+        d.set_item("v", PyArray1::from_slice(py, &s.v))?;
+        d.set_item("i_exc", PyArray1::from_slice(py, &s.i_exc))?;
+        d.set_item("i_inh", PyArray1::from_slice(py, &s.i_inh))?;
+        d.set_item("w", PyArray1::from_slice(py, &s.w))?;
+        d.set_item("refractory", PyArray1::from_slice(py, &s.refractory))?;
+        Ok(d)
     }
 }
 

@@ -1,0 +1,304 @@
+//! The analog and digital chip model behind the executor (issue 4).
+//!
+//! It is configured and observed only through register writes and reads (shared/DESIGN.md
+//! rule 1): the executor forwards every accepted write to [`Chip::on_write`], asks
+//! [`Chip::read`] for registers whose value the chip produces (spike counters, CADC
+//! samples), hands injected spikes to [`Chip::inject`] and moves time with
+//! [`Chip::advance`], which returns recorded spikes and MADC samples.
+//!
+//! Layout: [`mismatch`] draws the fixed pattern of one chip from its seed; [`analog`]
+//! turns CapMem codes and digital bits into physical AdEx parameters (SI units);
+//! [`neuron`] integrates the 512 compartments; [`routing`] moves events from background
+//! sources, the FPGA and neurons through the crossbar, PADI buses, synapse drivers and
+//! synapses; [`adc`] holds the CADC, MADC and correlation sensors.
+//!
+//! Geometry used throughout: neuron `n` in 0..512 is (row = n / 256, column = n % 256);
+//! row 0 is the top hemisphere (synram 0). Quadrant = 2 * row + column / 128; its CapMem
+//! block is the quadrant, its CapMem column is `column % 128`.
+
+pub mod adc;
+pub mod analog;
+pub mod mismatch;
+pub mod neuron;
+pub mod rng;
+pub mod routing;
+
+pub const NEURONS: usize = 512;
+pub const COLUMNS: usize = 256;
+pub const QUADRANTS: usize = 4;
+/// Model step: one FPGA cycle, 8 ns of hardware time (8 us biological).
+pub const DT: f64 = 8e-9;
+/// FPGA clock, Hz.
+pub const FPGA_HZ: f64 = 125e6;
+
+/// Quadrant of a neuron.
+pub fn quadrant(n: usize) -> usize {
+    2 * (n / COLUMNS) + (n % COLUMNS) / 128
+}
+
+/// Something the chip sends to the FPGA.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Event {
+    /// A spike leaving an L2 output: time in FPGA cycles since the model started.
+    Spike { time: u64, label: u16 },
+    /// An MADC sample: 10-bit value in bits 0-9, channel in bits 10-13.
+    Madc { time: u64, value: u16 },
+}
+
+use crate::regfile::RegisterFile;
+use adc::{Adcs, Ramp};
+use analog::{CapMem, NeuronParams, QuadrantLevels};
+use mismatch::Mismatch;
+use neuron::{NeuronState, StepCache, Topology};
+use regmap::{id, Location};
+use rng::Rng;
+use routing::Routing;
+
+/// Re-derive parameters at least this often while CapMem cells settle (8 us).
+pub const DERIVE_EVERY_CYCLES: u64 = 1000;
+
+/// The whole chip model.
+#[derive(Debug)]
+pub struct Chip {
+    pub seed: u64,
+    pub mismatch: Mismatch,
+    pub capmem: CapMem,
+    pub params: NeuronParams,
+    pub quads: [QuadrantLevels; QUADRANTS],
+    pub state: NeuronState,
+    pub routing: Routing,
+    pub adc: Adcs,
+    topology: Topology,
+    cache: StepCache,
+    adapt_pulse: Vec<bool>,
+    refractory_cycles: Vec<u32>,
+    dirty: bool,
+    derived_at: u64,
+    noise: Rng,
+    exc_in: Vec<f32>,
+    inh_in: Vec<f32>,
+    fired: Vec<usize>,
+    current: Vec<f64>,
+    /// Total neuron updates done (for benchmarks).
+    pub updates: u64,
+}
+
+impl Chip {
+    pub fn new(seed: u64) -> Self {
+        Chip {
+            seed,
+            mismatch: Mismatch::new(seed),
+            capmem: CapMem::default(),
+            params: NeuronParams::default(),
+            quads: [QuadrantLevels::default(); QUADRANTS],
+            state: NeuronState::new(NEURONS, 0.0),
+            routing: Routing::new(),
+            adc: Adcs::new(seed),
+            topology: Topology::default(),
+            cache: StepCache::default(),
+            adapt_pulse: vec![false; NEURONS],
+            refractory_cycles: vec![1; NEURONS],
+            dirty: true,
+            derived_at: 0,
+            noise: Rng::new(seed, 0x004E_015E),
+            exc_in: vec![0.0; NEURONS],
+            inh_in: vec![0.0; NEURONS],
+            fired: Vec::with_capacity(NEURONS),
+            current: vec![0.0; NEURONS],
+            updates: 0,
+        }
+    }
+
+    /// The analog core runs once any CapMem block is enabled; before that every bias is
+    /// zero and nothing moves, so time passes without integrating (the fast path that
+    /// keeps register-only programs cheap).
+    pub fn analog_on(&self) -> bool {
+        self.capmem.any_enabled()
+    }
+
+    /// A write the executor accepted.
+    pub fn on_write(&mut self, loc: &Location, word: u32, now: u64) {
+        match loc.number {
+            id::CAPMEM_CELL => {
+                self.capmem.write(loc.index as usize, word, now);
+                self.dirty = true;
+            }
+            id::CAPMEM_BLOCK_CONFIG => {
+                if loc.word == 0 {
+                    self.capmem
+                        .set_enabled(loc.index as usize, word & 1 != 0, now);
+                }
+                self.dirty = true;
+            }
+            id::NEURON_CONFIG => self.dirty = true,
+            id::NEURON_RESET_QUAD => {
+                // Hemisphere h, quad q: circuits 4q..4q+3 of that row jump to V_reset.
+                let (h, q) = (loc.index as usize / 64, loc.index as usize % 64);
+                for c in 4 * q..4 * q + 4 {
+                    let n = h * COLUMNS + c;
+                    if let Some(&v) = self.params.v_reset.get(n) {
+                        self.state.v[n] = v;
+                    }
+                }
+            }
+            _ => {
+                if self.routing.on_write(loc, word) {
+                    if loc.number == id::NEURON_BACKEND_CONFIG
+                        || loc.number == id::COMMON_NEURON_BACKEND_CONFIG
+                    {
+                        self.dirty = true;
+                    }
+                } else {
+                    self.adc.on_write(loc, word, now);
+                }
+            }
+        }
+    }
+
+    fn ramps(&self) -> [Ramp; QUADRANTS] {
+        self.quads.map(|q| Ramp {
+            v0: q.cadc_v0,
+            lsb: q.cadc_lsb,
+        })
+    }
+
+    /// A register value the chip produces, if this is one.
+    pub fn read(&mut self, regs: &RegisterFile, loc: &Location, now: u64) -> Option<u32> {
+        if loc.number == id::CADC_SAMPLE_QUAD {
+            self.refresh(regs, now);
+            let ramps = self.ramps();
+            let v = &self.state.v;
+            let routing = &self.routing;
+            let membrane = |n: usize| v[n];
+            let correlation = |s: usize, r: usize, c: usize| routing.correlation(s, r, c);
+            let neuron_readout =
+                |s: usize, c: usize, ch: usize| cadc_neuron_readout(regs, s, c, ch);
+            return Some(
+                self.adc
+                    .cadc_read(loc, &ramps, &membrane, &correlation, &neuron_readout),
+            );
+        }
+        self.routing.read(loc)
+    }
+
+    /// Introspection, not a silicon path: the true parameters at `now`, re-derived if the
+    /// configuration changed. For tests and for judging calibration only.
+    pub fn introspect(&mut self, regs: &RegisterFile, now: u64) -> (&NeuronParams, &NeuronState) {
+        self.refresh(regs, now);
+        (&self.params, &self.state)
+    }
+
+    /// Introspection: refractory time of every circuit, FPGA cycles.
+    pub fn refractory(&self) -> &[u32] {
+        &self.refractory_cycles
+    }
+
+    pub fn inject(&mut self, time: u64, label: u16) {
+        self.routing.inject(time, label);
+    }
+
+    /// Re-derive the parameters if the configuration changed or CapMem is settling, at
+    /// most every [`DERIVE_EVERY_CYCLES`] while running (a program writing thousands of
+    /// cells then costs one derivation, not thousands); `now_if_dirty` forces it for a
+    /// changed configuration (reads and introspection see every write).
+    fn refresh_when(&mut self, regs: &RegisterFile, now: u64, now_if_dirty: bool) {
+        let first = self.params.c_mem.is_empty();
+        let due = now >= self.derived_at + DERIVE_EVERY_CYCLES;
+        let moving = self.dirty || self.capmem.settling(now);
+        if !(first || (moving && due) || (now_if_dirty && self.dirty)) {
+            return;
+        }
+        let (p, q) = analog::derive(&self.capmem, regs, &self.mismatch, now);
+        if self.params.c_mem.is_empty() {
+            self.state = NeuronState::new(NEURONS, 0.0);
+            for (v, e) in self.state.v.iter_mut().zip(&p.e_leak) {
+                *v = e.max(0.0);
+            }
+        }
+        self.cache = StepCache::new(&p);
+        self.topology = Topology::new(&p);
+        for n in 0..NEURONS {
+            self.refractory_cycles[n] = self.routing.refractory_cycles(n);
+            self.adapt_pulse[n] = self.routing.adaptation_pulse(n);
+        }
+        self.params = p;
+        self.quads = q;
+        self.dirty = false;
+        self.derived_at = now;
+    }
+
+    fn refresh(&mut self, regs: &RegisterFile, now: u64) {
+        self.refresh_when(regs, now, true);
+    }
+
+    /// Run from `from` to `to` (FPGA cycles); recorded spikes and MADC samples go to `out`.
+    pub fn advance(&mut self, regs: &RegisterFile, from: u64, to: u64, out: &mut Vec<Event>) {
+        for t in from..to {
+            if !self.analog_on() && self.routing.idle() && !self.adc.madc_active() {
+                return; // nothing on the chip can change until the next write
+            }
+            self.refresh_when(regs, t, false);
+            self.routing
+                .step(t, &mut self.exc_in, &mut self.inh_in, out);
+            if self.analog_on() {
+                neuron::step(
+                    &mut self.state,
+                    &self.params,
+                    &self.cache,
+                    &self.topology,
+                    &mut self.exc_in,
+                    &mut self.inh_in,
+                    &mut self.noise,
+                    &self.adapt_pulse,
+                    &self.refractory_cycles,
+                    &mut self.fired,
+                    &mut self.current,
+                );
+                self.updates += NEURONS as u64;
+                if !self.fired.is_empty() {
+                    self.routing.neuron_spikes(t, &self.fired);
+                }
+            }
+            if self.adc.madc_active() {
+                let signal = self.readout_signal();
+                self.adc.step(t, &|| signal, out);
+            }
+        }
+    }
+
+    /// The voltage the MADC sees: the first neuron whose readout is enabled, through its
+    /// readout source (membrane, synaptic inputs as voltages over 1 MOhm, adaptation).
+    fn readout_signal(&self) -> Option<f64> {
+        let n = self.params.readout_on.iter().position(|&on| on)?;
+        Some(match self.params.readout_source[n] {
+            0 => self.state.v[n],
+            1 => 0.6 + self.state.i_exc[n] * 1e6,
+            2 => 0.6 - self.state.i_inh[n] * 1e6,
+            _ => 0.6 + self.state.w[n] * 1e6,
+        })
+    }
+}
+
+/// Whether CADC channel `ch` of column `c` in synram `s` reads the neuron (else the
+/// correlation sensor), from column_correlation_quad.
+fn cadc_neuron_readout(regs: &RegisterFile, s: usize, c: usize, ch: usize) -> bool {
+    let r = &regmap::REGISTERS[id::COLUMN_CORRELATION_QUAD];
+    // The quad and entry of a column undo the synapse interleave.
+    let (q, e) = regmap::quirks::quad_entry_of_column(c as u32);
+    let index = (s * 64) as u32 + q;
+    let Ok(a) = r.address(index, 0) else {
+        return false;
+    };
+    let word = regs
+        .stored(a)
+        .unwrap_or_else(|| crate::regfile::reset_word(r, 0));
+    let name = if ch == 0 {
+        format!("enable_cadc_neuron_readout_causal_{e}")
+    } else {
+        format!("enable_cadc_neuron_readout_acausal_{e}")
+    };
+    r.fields
+        .iter()
+        .find(|f| f.name == name)
+        .is_some_and(|f| (word >> f.lsb) & 1 == 1)
+}

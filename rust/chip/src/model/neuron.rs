@@ -1,0 +1,343 @@
+//! The 512 AdEx compartments, integrated with a fixed step of one FPGA cycle (8 ns of
+//! hardware time), vectorised over neurons (structure of arrays).
+//!
+//! Per compartment n, in SI units (parameters from [`super::analog::NeuronParams`]):
+//!
+//! ```text
+//! C dV/dt   = -g_L (V - E_L) + I_exp0 exp((V - V_T) / D_T) - w + I_off + I_syn + I_icc
+//! tau_w dw/dt = a (V - V_aleak) - (w - w_ref)          (w jumps by b at each spike)
+//! tau_e di_e/dt = -i_e ;  tau_i di_i/dt = -i_i           (jump by weight x scale per event)
+//! I_syn     = i_e - i_i                                  (CUBA)
+//!           = i_e (E_e - V)/(E_e - E_L) - i_i (E_i - V)/(E_i - E_L)   (COBA, per input)
+//! ```
+//!
+//! A spike is V crossing V_th with the comparator and fire enabled; the backend then
+//! holds the membrane at V_reset through the reset conductance for the refractory time.
+
+/// Dynamic state of every compartment.
+#[derive(Debug, Clone)]
+pub struct NeuronState {
+    /// Membrane potential, V.
+    pub v: Vec<f64>,
+    /// Excitatory synaptic current, A.
+    pub i_exc: Vec<f64>,
+    /// Inhibitory synaptic current (positive; it is subtracted), A.
+    pub i_inh: Vec<f64>,
+    /// Adaptation current, A.
+    pub w: Vec<f64>,
+    /// FPGA cycles of refractoriness left (the membrane is held at V_reset meanwhile).
+    pub refractory: Vec<u32>,
+}
+
+impl NeuronState {
+    pub fn new(n: usize, v0: f64) -> Self {
+        NeuronState {
+            v: vec![v0; n],
+            i_exc: vec![0.0; n],
+            i_inh: vec![0.0; n],
+            w: vec![0.0; n],
+            refractory: vec![0; n],
+        }
+    }
+}
+
+use super::analog::NeuronParams;
+use super::rng::Rng;
+use super::{COLUMNS, DT, NEURONS};
+
+/// Membrane noise per step, V (a stationary spread of about 1 mV at tau_mem = 10 us).
+pub const NOISE_STEP_V: f64 = 4e-5;
+/// Supply rails: the membrane cannot leave 0..1.8 V.
+pub const V_MIN: f64 = 0.0;
+pub const V_MAX: f64 = 1.8;
+
+/// How compartments are wired by the multicompartment switches: shorted circuits share
+/// one membrane node; inter-compartment conductances join nodes.
+#[derive(Debug, Clone, Default)]
+pub struct Topology {
+    /// True when every circuit is its own compartment (the fast path).
+    pub trivial: bool,
+    /// Node of each circuit's membrane.
+    pub node_of: Vec<usize>,
+    /// Members (circuits) of each node that has any.
+    pub members: Vec<Vec<usize>>,
+    /// Conductance edges between nodes: (node a, node b, circuit whose g_icc it is).
+    pub edges: Vec<(usize, usize, usize)>,
+    /// Nodes without a membrane (bare somatic lines): their voltage follows their edges.
+    pub massless: Vec<usize>,
+}
+
+fn find(parent: &mut [usize], x: usize) -> usize {
+    let mut r = x;
+    while parent[r] != r {
+        r = parent[r];
+    }
+    let mut y = x;
+    while parent[y] != r {
+        let next = parent[y];
+        parent[y] = r;
+        y = next;
+    }
+    r
+}
+
+impl Topology {
+    /// From the NeuronConfig switches. Node ids: membranes 0..512, somatic lines 512..1024.
+    pub fn new(p: &NeuronParams) -> Self {
+        let n = NEURONS;
+        let mut parent: Vec<usize> = (0..2 * n).collect();
+        let union = |a: usize, b: usize, parent: &mut Vec<usize>| {
+            let (ra, rb) = (find(parent, a), find(parent, b));
+            if ra != rb {
+                parent[ra.max(rb)] = ra.min(rb);
+            }
+        };
+        let mut edges_raw = Vec::new();
+        let mut any = false;
+        for (i, c) in p.config.iter().enumerate() {
+            let col = i % COLUMNS;
+            if c.connect_membrane_right && col + 1 < COLUMNS {
+                union(i, i + 1, &mut parent);
+                any = true;
+            }
+            if c.connect_bottom {
+                union(i, (i + COLUMNS) % n, &mut parent);
+                any = true;
+            }
+            if c.connect_soma {
+                union(i, n + i, &mut parent);
+                any = true;
+            }
+            if c.connect_soma_right && col + 1 < COLUMNS {
+                union(n + i, n + i + 1, &mut parent);
+                any = true;
+            }
+            if c.enable_multicomp_conductance && !c.connect_soma {
+                edges_raw.push((i, n + i, i));
+                any = true;
+            }
+        }
+        if !any {
+            return Topology {
+                trivial: true,
+                node_of: (0..n).collect(),
+                ..Default::default()
+            };
+        }
+        let roots: Vec<usize> = (0..2 * n).map(|x| find(&mut parent, x)).collect();
+        let mut id = vec![usize::MAX; 2 * n];
+        let mut next = 0;
+        let mut node = |r: usize, id: &mut Vec<usize>| {
+            if id[r] == usize::MAX {
+                id[r] = next;
+                next += 1;
+            }
+            id[r]
+        };
+        let node_of: Vec<usize> = (0..n).map(|i| node(roots[i], &mut id)).collect();
+        let edges: Vec<(usize, usize, usize)> = edges_raw
+            .iter()
+            .map(|&(a, b, g)| (node(roots[a], &mut id), node(roots[b], &mut id), g))
+            .filter(|(a, b, _)| a != b)
+            .collect();
+        let mut members = vec![Vec::new(); next];
+        for (i, &nd) in node_of.iter().enumerate() {
+            members[nd].push(i);
+        }
+        let massless = (0..next).filter(|&k| members[k].is_empty()).collect();
+        Topology {
+            trivial: false,
+            node_of,
+            members,
+            edges,
+            massless,
+        }
+    }
+}
+
+/// Per-neuron factors that depend only on the parameters, recomputed with them.
+#[derive(Debug, Clone, Default)]
+pub struct StepCache {
+    pub exc_decay: Vec<f64>,
+    pub inh_decay: Vec<f64>,
+    pub dt_over_c: Vec<f64>,
+    pub dt_over_tau_w: Vec<f64>,
+    /// 1 / (E_rev - E_L) of each synaptic input, for the COBA scaling.
+    pub inv_exc_span: Vec<f64>,
+    pub inv_inh_span: Vec<f64>,
+}
+
+impl StepCache {
+    pub fn new(p: &NeuronParams) -> Self {
+        let decay = |t: &f64| if *t > 0.0 { (-DT / t).exp() } else { 0.0 };
+        let span = |e: &f64, l: &f64| 1.0 / (e - l).abs().max(0.05);
+        StepCache {
+            exc_decay: p.tau_exc.iter().map(decay).collect(),
+            inh_decay: p.tau_inh.iter().map(decay).collect(),
+            dt_over_c: p.c_mem.iter().map(|c| DT / c.max(1e-15)).collect(),
+            dt_over_tau_w: p.tau_w.iter().map(|t| (DT / t.max(DT)).min(1.0)).collect(),
+            inv_exc_span: p
+                .e_rev_exc
+                .iter()
+                .zip(&p.e_leak)
+                .map(|(e, l)| span(e, l))
+                .collect(),
+            inv_inh_span: p
+                .e_rev_inh
+                .iter()
+                .zip(&p.e_leak)
+                .map(|(e, l)| span(e, l))
+                .collect(),
+        }
+    }
+}
+
+/// A cheap, roughly normal deviate: the sum of four 16-bit uniforms, centred and scaled
+/// to unit variance (Irwin-Hall). One u64 per call.
+fn approx_normal(r: &mut Rng) -> f64 {
+    let x = r.next_u64();
+    let s = (x & 0xFFFF) + ((x >> 16) & 0xFFFF) + ((x >> 32) & 0xFFFF) + (x >> 48);
+    (s as f64 / 65535.0 - 2.0) * 1.732_050_8
+}
+
+// The step functions index a dozen parallel parameter arrays by neuron; an iterator
+// chain over all of them would hide the arithmetic, hence the index loops.
+#[allow(clippy::needless_range_loop)]
+/// One step of every compartment. `exc_in`/`inh_in` hold the weights (LSB) that arrived
+/// this cycle and are cleared; `fired` receives the circuits that crossed threshold.
+/// `refractory_cycles(n)` gives a firing circuit's refractory time.
+#[allow(clippy::too_many_arguments)]
+pub fn step(
+    s: &mut NeuronState,
+    p: &NeuronParams,
+    k: &StepCache,
+    topo: &Topology,
+    exc_in: &mut [f32],
+    inh_in: &mut [f32],
+    noise: &mut Rng,
+    adapt_pulse: &[bool],
+    refractory_cycles: &[u32],
+    fired: &mut Vec<usize>,
+    current: &mut [f64],
+) {
+    fired.clear();
+    for n in 0..NEURONS {
+        let v = s.v[n];
+        // Synaptic inputs: jump by the arrived weights, decay with tau_syn.
+        let ie = s.i_exc[n] * k.exc_decay[n] + exc_in[n] as f64 * p.scale_exc[n];
+        let ii = s.i_inh[n] * k.inh_decay[n] + inh_in[n] as f64 * p.scale_inh[n];
+        exc_in[n] = 0.0;
+        inh_in[n] = 0.0;
+        s.i_exc[n] = ie;
+        s.i_inh[n] = ii;
+        let mut i = p.g_leak[n] * (p.e_leak[n] - v) + p.i_offset[n];
+        if p.exc_on[n] {
+            let drive = ie + p.offset_exc[n];
+            let c = p.coba_exc[n];
+            i += if c > 0.0 {
+                drive * (1.0 - c + c * (p.e_rev_exc[n] - v) * k.inv_exc_span[n])
+            } else {
+                drive
+            };
+        }
+        if p.inh_on[n] {
+            let drive = ii + p.offset_inh[n];
+            let c = p.coba_inh[n];
+            i -= if c > 0.0 {
+                drive * (1.0 - c + c * (v - p.e_rev_inh[n]) * k.inv_inh_span[n])
+            } else {
+                drive
+            };
+        }
+        if p.exp_on[n] {
+            let x = ((v - p.v_t[n]) / p.delta_t[n]).min(20.0);
+            i += p.i_exp0[n] * x.exp();
+        }
+        if p.adapt_on[n] {
+            i -= s.w[n];
+            s.w[n] +=
+                (p.a[n] * (v - p.v_adapt_leak[n]) - (s.w[n] - p.w_ref[n])) * k.dt_over_tau_w[n];
+        }
+        if s.refractory[n] > 0 {
+            s.refractory[n] -= 1;
+            i += p.g_reset[n] * (p.v_reset[n] - v);
+        }
+        current[n] = i;
+    }
+    if topo.trivial {
+        for n in 0..NEURONS {
+            let v = s.v[n] + current[n] * k.dt_over_c[n] + NOISE_STEP_V * approx_normal(noise);
+            s.v[n] = v.clamp(V_MIN, V_MAX);
+        }
+    } else {
+        coupled_update(s, p, k, topo, current, noise);
+    }
+    for n in 0..NEURONS {
+        if p.fire[n] && s.refractory[n] == 0 && s.v[n] >= p.v_thresh[n] {
+            fired.push(n);
+            s.refractory[n] = refractory_cycles[n].max(1);
+            if p.adapt_on[n] && adapt_pulse[n] {
+                s.w[n] += p.b[n];
+            }
+        }
+    }
+}
+
+#[allow(clippy::needless_range_loop)]
+fn coupled_update(
+    s: &mut NeuronState,
+    p: &NeuronParams,
+    k: &StepCache,
+    topo: &Topology,
+    current: &[f64],
+    noise: &mut Rng,
+) {
+    let nodes = topo.members.len();
+    let mut v_node = vec![0.0; nodes];
+    for (nd, m) in topo.members.iter().enumerate() {
+        if let Some(&first) = m.first() {
+            v_node[nd] = s.v[first];
+        }
+    }
+    // Bare somatic lines settle instantly to the conductance-weighted mean of their edges.
+    for &nd in &topo.massless {
+        let (mut gv, mut g) = (0.0, 0.0);
+        for &(a, b, c) in &topo.edges {
+            let other = if a == nd {
+                b
+            } else if b == nd {
+                a
+            } else {
+                continue;
+            };
+            gv += p.g_icc[c] * v_node[other];
+            g += p.g_icc[c];
+        }
+        if g > 0.0 {
+            v_node[nd] = gv / g;
+        }
+    }
+    let mut i_node = vec![0.0; nodes];
+    let mut c_node = vec![0.0; nodes];
+    for n in 0..NEURONS {
+        let nd = topo.node_of[n];
+        i_node[nd] += current[n];
+        c_node[nd] += DT / k.dt_over_c[n];
+    }
+    for &(a, b, c) in &topo.edges {
+        let i = p.g_icc[c] * (v_node[b] - v_node[a]);
+        i_node[a] += i;
+        i_node[b] -= i;
+    }
+    for (nd, m) in topo.members.iter().enumerate() {
+        if m.is_empty() {
+            continue;
+        }
+        let v = v_node[nd]
+            + i_node[nd] / c_node[nd].max(1e-15) * DT
+            + NOISE_STEP_V * approx_normal(noise);
+        for &n in m {
+            s.v[n] = v.clamp(V_MIN, V_MAX);
+        }
+    }
+}
