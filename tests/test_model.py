@@ -256,3 +256,27 @@ def test_four_compartment_chain_attenuates_psps() -> None:
 def test_sim_url_rejects_bad_seed(bad: dict[str, str]) -> None:
     with pytest.raises(ValueError):
         connect(f"sim:?seed={bad['seed']}")
+
+
+def test_introspection_is_named_and_model_only() -> None:
+    from bss_host import introspection
+    from bss_host.connection import Connection, SimTransport
+    from bss_host.transport import Transport
+
+    conn = connect("sim:?seed=9")
+    setup(conn, enable_fire=0)
+    p = introspection.neuron_parameters(conn)
+    assert set(introspection.PARAMETERS) <= set(p) and all(len(p[k]) == 512 for k in p)
+    tau = introspection.tau_mem(conn)
+    assert 5e-6 < np.median(tau) < 20e-6 and 0.1 < tau.std() / tau.mean() < 0.5
+
+    class Opaque(SimTransport):
+        device = None  # type: ignore[assignment]
+
+        def __init__(self, inner: Transport) -> None:
+            self.inner = inner
+
+    fake = Connection.__new__(Connection)
+    fake.transport, fake.url = Opaque(conn.transport), "socket://board"
+    with pytest.raises(introspection.NotAModelError, match="in-process model"):
+        introspection.neuron_parameters(fake)

@@ -242,6 +242,7 @@ impl Chip {
                 .step(t, &mut self.exc_in, &mut self.inh_in, out);
             if self.analog_on() {
                 neuron::step(
+                    t,
                     &mut self.state,
                     &self.params,
                     &self.cache,

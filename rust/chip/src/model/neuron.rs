@@ -165,6 +165,13 @@ pub struct StepCache {
     /// 1 / (E_rev - E_L) of each synaptic input, for the COBA scaling.
     pub inv_exc_span: Vec<f64>,
     pub inv_inh_span: Vec<f64>,
+    /// 1.0 where the input is enabled, else 0.0: the step multiplies instead of
+    /// branching, so the compiler can vectorise it.
+    pub exc_mask: Vec<f64>,
+    pub inh_mask: Vec<f64>,
+    pub inv_delta_t: Vec<f64>,
+    pub any_exp: bool,
+    pub any_adapt: bool,
 }
 
 impl StepCache {
@@ -188,6 +195,11 @@ impl StepCache {
                 .zip(&p.e_leak)
                 .map(|(e, l)| span(e, l))
                 .collect(),
+            exc_mask: p.exc_on.iter().map(|&b| b as u8 as f64).collect(),
+            inh_mask: p.inh_on.iter().map(|&b| b as u8 as f64).collect(),
+            inv_delta_t: p.delta_t.iter().map(|d| 1.0 / d.max(1e-4)).collect(),
+            any_exp: p.exp_on.iter().any(|&b| b),
+            any_adapt: p.adapt_on.iter().any(|&b| b),
         }
     }
 }
@@ -200,14 +212,20 @@ fn approx_normal(r: &mut Rng) -> f64 {
     (s as f64 / 65535.0 - 2.0) * 1.732_050_8
 }
 
+/// Noise is drawn every [`NOISE_EVERY`] steps with sqrt(NOISE_EVERY) times the amplitude:
+/// the same diffusion, a quarter of the random numbers.
+pub const NOISE_EVERY: u64 = 4;
+
 // The step functions index a dozen parallel parameter arrays by neuron; an iterator
-// chain over all of them would hide the arithmetic, hence the index loops.
+// chain over all of them would hide the arithmetic, hence the index loops. Each loop is
+// branch-free where it can be, so that it vectorises.
 #[allow(clippy::needless_range_loop)]
-/// One step of every compartment. `exc_in`/`inh_in` hold the weights (LSB) that arrived
-/// this cycle and are cleared; `fired` receives the circuits that crossed threshold.
-/// `refractory_cycles(n)` gives a firing circuit's refractory time.
+/// One step of every compartment at cycle `t`. `exc_in`/`inh_in` hold the weights (LSB)
+/// that arrived this cycle and are cleared; `fired` receives the circuits that crossed
+/// threshold; `refractory_cycles[n]` is a firing circuit's refractory time.
 #[allow(clippy::too_many_arguments)]
 pub fn step(
+    t: u64,
     s: &mut NeuronState,
     p: &NeuronParams,
     k: &StepCache,
@@ -221,63 +239,66 @@ pub fn step(
     current: &mut [f64],
 ) {
     fired.clear();
-    for n in 0..NEURONS {
-        let v = s.v[n];
+    let n = NEURONS;
+    let (v, ie, ii) = (&s.v[..n], &mut s.i_exc[..n], &mut s.i_inh[..n]);
+    for j in 0..n {
         // Synaptic inputs: jump by the arrived weights, decay with tau_syn.
-        let ie = s.i_exc[n] * k.exc_decay[n] + exc_in[n] as f64 * p.scale_exc[n];
-        let ii = s.i_inh[n] * k.inh_decay[n] + inh_in[n] as f64 * p.scale_inh[n];
-        exc_in[n] = 0.0;
-        inh_in[n] = 0.0;
-        s.i_exc[n] = ie;
-        s.i_inh[n] = ii;
-        let mut i = p.g_leak[n] * (p.e_leak[n] - v) + p.i_offset[n];
-        if p.exc_on[n] {
-            let drive = ie + p.offset_exc[n];
-            let c = p.coba_exc[n];
-            i += if c > 0.0 {
-                drive * (1.0 - c + c * (p.e_rev_exc[n] - v) * k.inv_exc_span[n])
-            } else {
-                drive
-            };
-        }
-        if p.inh_on[n] {
-            let drive = ii + p.offset_inh[n];
-            let c = p.coba_inh[n];
-            i -= if c > 0.0 {
-                drive * (1.0 - c + c * (v - p.e_rev_inh[n]) * k.inv_inh_span[n])
-            } else {
-                drive
-            };
-        }
-        if p.exp_on[n] {
-            let x = ((v - p.v_t[n]) / p.delta_t[n]).min(20.0);
-            i += p.i_exp0[n] * x.exp();
-        }
-        if p.adapt_on[n] {
-            i -= s.w[n];
-            s.w[n] +=
-                (p.a[n] * (v - p.v_adapt_leak[n]) - (s.w[n] - p.w_ref[n])) * k.dt_over_tau_w[n];
-        }
-        if s.refractory[n] > 0 {
-            s.refractory[n] -= 1;
-            i += p.g_reset[n] * (p.v_reset[n] - v);
-        }
-        current[n] = i;
+        ie[j] = ie[j] * k.exc_decay[j] + exc_in[j] as f64 * p.scale_exc[j];
+        ii[j] = ii[j] * k.inh_decay[j] + inh_in[j] as f64 * p.scale_inh[j];
+        exc_in[j] = 0.0;
+        inh_in[j] = 0.0;
+        let de = ie[j] + p.offset_exc[j];
+        let ce = p.coba_exc[j];
+        let exc = de * (1.0 - ce + ce * (p.e_rev_exc[j] - v[j]) * k.inv_exc_span[j]);
+        let di = ii[j] + p.offset_inh[j];
+        let ci = p.coba_inh[j];
+        let inh = di * (1.0 - ci + ci * (v[j] - p.e_rev_inh[j]) * k.inv_inh_span[j]);
+        current[j] = p.g_leak[j] * (p.e_leak[j] - v[j]) + p.i_offset[j] + k.exc_mask[j] * exc
+            - k.inh_mask[j] * inh;
     }
+    if k.any_exp {
+        for j in 0..n {
+            if p.exp_on[j] {
+                let x = ((v[j] - p.v_t[j]) * k.inv_delta_t[j]).min(20.0);
+                current[j] += p.i_exp0[j] * x.exp();
+            }
+        }
+    }
+    if k.any_adapt {
+        for j in 0..n {
+            if p.adapt_on[j] {
+                current[j] -= s.w[j];
+                s.w[j] += (p.a[j] * (v[j] - p.v_adapt_leak[j]) - (s.w[j] - p.w_ref[j]))
+                    * k.dt_over_tau_w[j];
+            }
+        }
+    }
+    for j in 0..n {
+        // The backend holds the membrane at V_reset through the reset conductance.
+        let holding = (s.refractory[j] > 0) as u8 as f64;
+        current[j] += holding * p.g_reset[j] * (p.v_reset[j] - v[j]);
+        s.refractory[j] = s.refractory[j].saturating_sub(1);
+    }
+    let noisy = t % NOISE_EVERY == 0;
+    let amp = NOISE_STEP_V * (NOISE_EVERY as f64).sqrt();
     if topo.trivial {
-        for n in 0..NEURONS {
-            let v = s.v[n] + current[n] * k.dt_over_c[n] + NOISE_STEP_V * approx_normal(noise);
-            s.v[n] = v.clamp(V_MIN, V_MAX);
+        for j in 0..n {
+            s.v[j] = (s.v[j] + current[j] * k.dt_over_c[j]).clamp(V_MIN, V_MAX);
+        }
+        if noisy {
+            for j in 0..n {
+                s.v[j] = (s.v[j] + amp * approx_normal(noise)).clamp(V_MIN, V_MAX);
+            }
         }
     } else {
-        coupled_update(s, p, k, topo, current, noise);
+        coupled_update(s, p, k, topo, current, noise, if noisy { amp } else { 0.0 });
     }
-    for n in 0..NEURONS {
-        if p.fire[n] && s.refractory[n] == 0 && s.v[n] >= p.v_thresh[n] {
-            fired.push(n);
-            s.refractory[n] = refractory_cycles[n].max(1);
-            if p.adapt_on[n] && adapt_pulse[n] {
-                s.w[n] += p.b[n];
+    for j in 0..n {
+        if p.fire[j] && s.refractory[j] == 0 && s.v[j] >= p.v_thresh[j] {
+            fired.push(j);
+            s.refractory[j] = refractory_cycles[j].max(1);
+            if p.adapt_on[j] && adapt_pulse[j] {
+                s.w[j] += p.b[j];
             }
         }
     }
@@ -291,6 +312,7 @@ fn coupled_update(
     topo: &Topology,
     current: &[f64],
     noise: &mut Rng,
+    amp: f64,
 ) {
     let nodes = topo.members.len();
     let mut v_node = vec![0.0; nodes];
@@ -333,9 +355,12 @@ fn coupled_update(
         if m.is_empty() {
             continue;
         }
-        let v = v_node[nd]
-            + i_node[nd] / c_node[nd].max(1e-15) * DT
-            + NOISE_STEP_V * approx_normal(noise);
+        let kick = if amp > 0.0 {
+            amp * approx_normal(noise)
+        } else {
+            0.0
+        };
+        let v = v_node[nd] + i_node[nd] / c_node[nd].max(1e-15) * DT + kick;
         for &n in m {
             s.v[n] = v.clamp(V_MIN, V_MAX);
         }

@@ -1,0 +1,54 @@
+"""Introspection of the chip model: its hidden truth, for tests and for judging calibration.
+
+This is **not** a silicon path (shared/DESIGN.md rule 1). A board cannot answer these
+questions, so calibration code must never call this module; tests use it to check that a
+measurement or a calibration found what the model really holds. Only in-process model
+connections (``sim:``) have it.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+from bss_host.connection import Connection
+
+PARAMETERS = (
+    "c_mem", "g_leak", "e_leak", "g_reset", "v_reset", "v_thresh", "tau_exc", "tau_inh",
+    "scale_exc", "scale_inh", "offset_exc", "offset_inh", "e_rev_exc", "e_rev_inh",
+    "coba_exc", "coba_inh", "a", "b", "tau_w", "v_adapt_leak", "w_ref", "i_exp0", "v_t",
+    "delta_t", "i_offset", "g_icc", "t_ref",
+)
+"""True per-compartment parameters, SI units (F, S, V, s, A); see docs/model.md."""
+
+
+class NotAModelError(TypeError):
+    """Introspection was asked of a connection that is not an in-process model."""
+
+
+def _device(conn: Connection) -> Any:  # noqa: ANN401 - the extension's EmulatorSession
+    device = getattr(conn.transport, "device", None)
+    if device is None or not hasattr(device, "introspect_neurons"):
+        raise NotAModelError(
+            f"{conn.url}: introspection needs the in-process model (connect('sim:')); "
+            "a board or a remote emulator cannot reveal its true parameters"
+        )
+    return device
+
+
+def neuron_parameters(conn: Connection) -> dict[str, npt.NDArray[Any]]:
+    """Every compartment's true parameters (512 entries each) at the current model time."""
+    return dict(_device(conn).introspect_neurons())
+
+
+def neuron_state(conn: Connection) -> dict[str, npt.NDArray[Any]]:
+    """Membrane potentials (V), synaptic and adaptation currents (A), refractory cycles."""
+    return dict(_device(conn).introspect_state())
+
+
+def tau_mem(conn: Connection) -> npt.NDArray[np.float64]:
+    """True membrane time constants C / g_L, seconds of hardware time."""
+    p = neuron_parameters(conn)
+    return np.asarray(p["c_mem"] / np.maximum(p["g_leak"], 1e-15))
