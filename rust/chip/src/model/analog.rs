@@ -219,6 +219,8 @@ pub struct NeuronParams {
     pub inh_on: Vec<bool>,
     pub adapt_on: Vec<bool>,
     pub exp_on: Vec<bool>,
+    /// `enable_pause`: synaptic inputs and the exponential term are off while in reset.
+    pub pause: Vec<bool>,
     /// 0 membrane, 1 exc synaptic input, 2 inh synaptic input, 3 adaptation.
     pub readout_source: Vec<u8>,
     pub readout_on: Vec<bool>,
@@ -414,6 +416,7 @@ pub fn derive(
         p.inh_on.push(cfg.enable_synaptic_input_inh);
         p.adapt_on.push(cfg.enable_adaptation);
         p.exp_on.push(cfg.enable_exponential);
+        p.pause.push(cfg.enable_pause);
         p.readout_source.push(cfg.readout_source);
         p.readout_on
             .push(cfg.enable_readout && cfg.enable_readout_amplifier);

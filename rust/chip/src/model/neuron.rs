@@ -170,6 +170,7 @@ pub struct StepCache {
     pub exc_mask: Vec<f64>,
     pub inh_mask: Vec<f64>,
     pub inv_delta_t: Vec<f64>,
+    pub pause_mask: Vec<f64>,
     pub any_exp: bool,
     pub any_adapt: bool,
 }
@@ -198,6 +199,7 @@ impl StepCache {
             exc_mask: p.exc_on.iter().map(|&b| b as u8 as f64).collect(),
             inh_mask: p.inh_on.iter().map(|&b| b as u8 as f64).collect(),
             inv_delta_t: p.delta_t.iter().map(|d| 1.0 / d.max(1e-4)).collect(),
+            pause_mask: p.pause.iter().map(|&b| b as u8 as f64).collect(),
             any_exp: p.exp_on.iter().any(|&b| b),
             any_adapt: p.adapt_on.iter().any(|&b| b),
         }
@@ -253,12 +255,15 @@ pub fn step(
         let di = ii[j] + p.offset_inh[j];
         let ci = p.coba_inh[j];
         let inh = di * (1.0 - ci + ci * (v[j] - p.e_rev_inh[j]) * k.inv_inh_span[j]);
-        current[j] = p.g_leak[j] * (p.e_leak[j] - v[j]) + p.i_offset[j] + k.exc_mask[j] * exc
-            - k.inh_mask[j] * inh;
+        // enable_pause gates the synaptic inputs while the backend holds the reset.
+        let open = 1.0 - k.pause_mask[j] * (s.refractory[j] > 0) as u8 as f64;
+        current[j] = p.g_leak[j] * (p.e_leak[j] - v[j])
+            + p.i_offset[j]
+            + open * (k.exc_mask[j] * exc - k.inh_mask[j] * inh);
     }
     if k.any_exp {
         for j in 0..n {
-            if p.exp_on[j] {
+            if p.exp_on[j] && !(p.pause[j] && s.refractory[j] > 0) {
                 let x = ((v[j] - p.v_t[j]) * k.inv_delta_t[j]).min(20.0);
                 current[j] += p.i_exp0[j] * x.exp();
             }
