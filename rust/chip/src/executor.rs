@@ -31,7 +31,10 @@ fn base(reg: usize) -> u32 {
 pub struct Executor {
     pub regs: RegisterFile,
     now: u64,
+    /// Model time of the last timer write or reset, and the value written then: the timer
+    /// reads `timer_base + (now - timer_epoch)`.
     timer_epoch: u64,
+    timer_base: u64,
     recording: bool,
     /// Number of the next instruction within the current program.
     instruction: u32,
@@ -53,6 +56,7 @@ impl Executor {
             regs: RegisterFile::new(),
             now: 0,
             timer_epoch: 0,
+            timer_base: 0,
             recording: false,
             instruction: 0,
             injected: Vec::new(),
@@ -88,7 +92,12 @@ impl Executor {
     }
 
     fn timer(&self) -> u32 {
-        (self.now - self.timer_epoch) as u32
+        self.timer_at(self.now) as u32
+    }
+
+    /// The (unwrapped) timer value at model time `t` >= the last timer write.
+    fn timer_at(&self, t: u64) -> u64 {
+        self.timer_base + t.saturating_sub(self.timer_epoch)
     }
 
     fn emit(&self, out: &mut Vec<Vec<u8>>, r: Response) {
@@ -129,11 +138,11 @@ impl Executor {
             for e in &events {
                 let r = match *e {
                     Event::Spike { time, label } => Response::Spike {
-                        time: time.saturating_sub(self.timer_epoch),
+                        time: self.timer_at(time),
                         label,
                     },
                     Event::Madc { time, value } => Response::MadcSample {
-                        time: time.saturating_sub(self.timer_epoch),
+                        time: self.timer_at(time),
                         value,
                     },
                 };
@@ -166,7 +175,8 @@ impl Executor {
                 let r = loc.number;
                 self.chip.on_write(&loc, word, self.now);
                 if r == id::TIMER {
-                    self.timer_epoch = self.now - word as u64;
+                    self.timer_epoch = self.now;
+                    self.timer_base = word as u64;
                 } else if r == id::EVENT_RECORDING_CONFIG {
                     self.recording = word & 1 != 0;
                 }
@@ -235,9 +245,13 @@ impl Executor {
                 Ok(word) => self.emit(out, Response::ReadData { word }),
                 Err(code) => self.error(out, code, address),
             },
-            Instruction::TimerReset => self.timer_epoch = self.now,
+            Instruction::TimerReset => {
+                self.timer_epoch = self.now;
+                self.timer_base = 0;
+            }
             Instruction::WaitUntil { cycles } => {
-                let t = self.timer_epoch + cycles as u64;
+                // The model time at which the timer shows `cycles` (now, if it already has).
+                let t = self.timer_epoch + (cycles as u64).saturating_sub(self.timer_base);
                 cost = t.saturating_sub(self.now).max(ISSUE_CYCLES);
             }
             // Bus traffic on the model completes at once; nothing is outstanding.
