@@ -100,17 +100,19 @@ def neuron_setup(
     backend: Mapping[str, int | npt.ArrayLike] | None = None,
 ) -> Program:
     """Write all 512 neurons: CapMem cells (default :func:`neuron_cells`), NeuronConfig
-    (default: full capacitor, comparator and fire on, synaptic inputs on) and backend
-    (default: refractory 8 ticks of the fast clock, spikes out, address = column % 256)."""
+    (default: full capacitor, comparator and fire on, synaptic inputs on, reset
+    conductance x8) and backend (default: refractory 32 ticks of the fast clock = 2 us,
+    calix's default; spikes out; address = column % 256)."""
     p.write_words(*encode_neuron_capmem(neuron_cells() if cells is None else cells))
     cfg: dict[str, int | npt.ArrayLike] = {
         "membrane_capacitor_size": 63, "enable_threshold_comparator": 1, "enable_fire": 1,
         "enable_synaptic_input_exc": 1, "enable_synaptic_input_inh": 1,
+        "enable_reset_multiplication": 1,  # calix runs the reset at ~1012 LSB with x8
     }
     cfg.update(config or {})
     p.write_array("neuron_config", cfg)
     be: dict[str, int | npt.ArrayLike] = {
-        "refractory_time": 8, "enable_spike_out": 1, "address_out": np.arange(NEURONS) % 256,
+        "refractory_time": 32, "enable_spike_out": 1, "address_out": np.arange(NEURONS) % 256,
         "enable_adaptation_pulse": 1, "select_input_clock": 1,
     }
     be.update(backend or {})

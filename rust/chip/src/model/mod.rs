@@ -198,9 +198,10 @@ impl Chip {
     }
 
     /// Re-derive the parameters if the configuration changed or CapMem is settling, at
-    /// most every [`DERIVE_EVERY_CYCLES`] while running (a program writing thousands of
-    /// cells then costs one derivation, not thousands); `now_if_dirty` forces it for a
-    /// changed configuration (reads and introspection see every write).
+    /// most every [`DERIVE_EVERY_CYCLES`] during a run of one-cycle instructions (a
+    /// program writing thousands of cells costs one derivation, not thousands);
+    /// `now_if_dirty` forces it for a changed configuration. `advance` forces it before
+    /// any wait, so writes take effect when the program starts waiting.
     fn refresh_when(&mut self, regs: &RegisterFile, now: u64, now_if_dirty: bool) {
         let first = self.params.c_mem.is_empty();
         let due = now >= self.derived_at + DERIVE_EVERY_CYCLES;
@@ -208,6 +209,10 @@ impl Chip {
         if !(first || (moving && due) || (now_if_dirty && self.dirty)) {
             return;
         }
+        self.derive(regs, now);
+    }
+
+    fn derive(&mut self, regs: &RegisterFile, now: u64) {
         let (p, q) = analog::derive(&self.capmem, regs, &self.mismatch, now);
         if self.params.c_mem.is_empty() {
             self.state = NeuronState::new(NEURONS, 0.0);
@@ -233,11 +238,12 @@ impl Chip {
 
     /// Run from `from` to `to` (FPGA cycles); recorded spikes and MADC samples go to `out`.
     pub fn advance(&mut self, regs: &RegisterFile, from: u64, to: u64, out: &mut Vec<Event>) {
+        let waiting = to > from + 1;
         for t in from..to {
             if !self.analog_on() && self.routing.idle() && !self.adc.madc_active() {
                 return; // nothing on the chip can change until the next write
             }
-            self.refresh_when(regs, t, false);
+            self.refresh_when(regs, t, waiting && t == from);
             self.routing
                 .step(t, &mut self.exc_in, &mut self.inh_in, out);
             if self.analog_on() {
