@@ -102,7 +102,8 @@ def neuron_setup(
     """Write all 512 neurons: CapMem cells (default :func:`neuron_cells`), NeuronConfig
     (default: full capacitor, comparator and fire on, synaptic inputs on, reset
     conductance x8) and backend (default: refractory 32 ticks of the fast clock = 2 us,
-    calix's default; spikes out; address = column % 256)."""
+    calix's default; spikes out; address_out = backend index % 256, i.e.
+    row * 128 + column % 128)."""
     p.write_words(*encode_neuron_capmem(neuron_cells() if cells is None else cells))
     cfg: dict[str, int | npt.ArrayLike] = {
         "membrane_capacitor_size": 63, "enable_threshold_comparator": 1, "enable_fire": 1,

@@ -4,7 +4,7 @@
 //! Per compartment n, in SI units (parameters from [`super::analog::NeuronParams`]):
 //!
 //! ```text
-//! C dV/dt   = -g_L (V - E_L) + I_exp0 exp((V - V_T) / D_T) - w + I_off + I_syn + I_icc
+//! C dV/dt   = -g_L (V - E_L) + min(I_exp0 exp((V - V_T) / D_T), I_EXP_MAX) - w + I_off + I_syn + I_icc
 //! tau_w dw/dt = a (V - V_aleak) - (w - w_ref)          (w jumps by b at each spike)
 //! tau_e di_e/dt = -i_e ;  tau_i di_i/dt = -i_i           (jump by weight x scale per event)
 //! I_syn     = i_e - i_i                                  (CUBA)
@@ -47,6 +47,9 @@ use super::{COLUMNS, DT, NEURONS};
 
 /// Membrane noise per step, V (a stationary spread of about 1 mV at tau_mem = 10 us).
 pub const NOISE_STEP_V: f64 = 4e-5;
+/// The exponential term's circuit saturates: its current never exceeds 1 uA, so the
+/// reset (about 3 uA with the x8 range) can always pull a firing membrane down.
+pub const I_EXP_MAX: f64 = 1e-6;
 /// Supply rails: the membrane cannot leave 0..1.8 V.
 pub const V_MIN: f64 = 0.0;
 pub const V_MAX: f64 = 1.8;
@@ -265,7 +268,7 @@ pub fn step(
         for j in 0..n {
             if p.exp_on[j] && !(p.pause[j] && s.refractory[j] > 0) {
                 let x = ((v[j] - p.v_t[j]) * k.inv_delta_t[j]).min(20.0);
-                current[j] += p.i_exp0[j] * x.exp();
+                current[j] += (p.i_exp0[j] * x.exp()).min(I_EXP_MAX);
             }
         }
     }
