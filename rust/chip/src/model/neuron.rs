@@ -174,6 +174,8 @@ pub struct StepCache {
     pub inh_mask: Vec<f64>,
     pub inv_delta_t: Vec<f64>,
     pub pause_mask: Vec<f64>,
+    pub exp_mask: Vec<f64>,
+    pub adapt_mask: Vec<f64>,
     pub any_exp: bool,
     pub any_adapt: bool,
 }
@@ -203,10 +205,32 @@ impl StepCache {
             inh_mask: p.inh_on.iter().map(|&b| b as u8 as f64).collect(),
             inv_delta_t: p.delta_t.iter().map(|d| 1.0 / d.max(1e-4)).collect(),
             pause_mask: p.pause.iter().map(|&b| b as u8 as f64).collect(),
+            exp_mask: p.exp_on.iter().map(|&b| b as u8 as f64).collect(),
+            adapt_mask: p.adapt_on.iter().map(|&b| b as u8 as f64).collect(),
             any_exp: p.exp_on.iter().any(|&b| b),
             any_adapt: p.adapt_on.iter().any(|&b| b),
         }
     }
+}
+
+/// e^x to about 1e-7 relative accuracy, branch-free so that it vectorises: 2^(x log2 e)
+/// split into an integer power (built in the exponent bits) and a degree-7 polynomial on
+/// [-0.5, 0.5]. Arguments are clamped to the normal range of f64.
+#[inline(always)]
+pub fn fast_exp(x: f64) -> f64 {
+    const MAGIC: f64 = 6_755_399_441_055_744.0; // 1.5 * 2^52: adding it rounds to integer
+    let t = (x * std::f64::consts::LOG2_E).clamp(-1022.0, 1023.0);
+    let r = t + MAGIC;
+    let k = r - MAGIC;
+    let f = (t - k) * std::f64::consts::LN_2;
+    // e^f for |f| <= ln2/2, Taylor to degree 7 (error below 1e-8).
+    let poly = 1.0
+        + f * (1.0
+            + f * (0.5
+                + f * (1.0 / 6.0
+                    + f * (1.0 / 24.0 + f * (1.0 / 120.0 + f * (1.0 / 720.0 + f / 5040.0))))));
+    let ki = r.to_bits().wrapping_sub(MAGIC.to_bits()) as i64;
+    poly * f64::from_bits(((ki + 1023) as u64) << 52)
 }
 
 /// A cheap, roughly normal deviate: the sum of four 16-bit uniforms, centred and scaled
@@ -243,49 +267,175 @@ pub fn step(
     fired: &mut Vec<usize>,
     current: &mut [f64],
 ) {
+    #[cfg(target_arch = "x86_64")]
+    {
+        if std::arch::is_x86_feature_detected!("avx2") {
+            // SAFETY: the only precondition of calling a function compiled with
+            // `#[target_feature(enable = "avx2")]` is that the CPU supports AVX2, which
+            // was checked on the line above. The body is the same Rust code as the
+            // portable path; Rust never fuses multiply-adds on its own, so both paths
+            // compute bit-identical results (determinism across machines holds).
+            return unsafe {
+                step_avx2(
+                    t,
+                    s,
+                    p,
+                    k,
+                    topo,
+                    exc_in,
+                    inh_in,
+                    noise,
+                    adapt_pulse,
+                    refractory_cycles,
+                    fired,
+                    current,
+                )
+            };
+        }
+    }
+    step_body(
+        t,
+        s,
+        p,
+        k,
+        topo,
+        exc_in,
+        inh_in,
+        noise,
+        adapt_pulse,
+        refractory_cycles,
+        fired,
+        current,
+    )
+}
+
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2")]
+#[allow(clippy::too_many_arguments)]
+unsafe fn step_avx2(
+    t: u64,
+    s: &mut NeuronState,
+    p: &NeuronParams,
+    k: &StepCache,
+    topo: &Topology,
+    exc_in: &mut [f32],
+    inh_in: &mut [f32],
+    noise: &mut Rng,
+    adapt_pulse: &[bool],
+    refractory_cycles: &[u32],
+    fired: &mut Vec<usize>,
+    current: &mut [f64],
+) {
+    step_body(
+        t,
+        s,
+        p,
+        k,
+        topo,
+        exc_in,
+        inh_in,
+        noise,
+        adapt_pulse,
+        refractory_cycles,
+        fired,
+        current,
+    )
+}
+
+#[allow(clippy::needless_range_loop, clippy::too_many_arguments)]
+#[inline(always)]
+fn step_body(
+    t: u64,
+    s: &mut NeuronState,
+    p: &NeuronParams,
+    k: &StepCache,
+    topo: &Topology,
+    exc_in: &mut [f32],
+    inh_in: &mut [f32],
+    noise: &mut Rng,
+    adapt_pulse: &[bool],
+    refractory_cycles: &[u32],
+    fired: &mut Vec<usize>,
+    current: &mut [f64],
+) {
     fired.clear();
     let n = NEURONS;
-    let (v, ie, ii) = (&s.v[..n], &mut s.i_exc[..n], &mut s.i_inh[..n]);
+    // Every array re-sliced to length n up front: the bounds are then known to the
+    // compiler, which drops the per-element checks and vectorises the loops.
+    let (v, ie, ii, w, refr) = (
+        &s.v[..n],
+        &mut s.i_exc[..n],
+        &mut s.i_inh[..n],
+        &mut s.w[..n],
+        &mut s.refractory[..n],
+    );
+    let (exc_in, inh_in, current) = (&mut exc_in[..n], &mut inh_in[..n], &mut current[..n]);
+    let (exc_decay, inh_decay, scale_exc, scale_inh) = (
+        &k.exc_decay[..n],
+        &k.inh_decay[..n],
+        &p.scale_exc[..n],
+        &p.scale_inh[..n],
+    );
+    let (offset_exc, offset_inh, coba_exc, coba_inh) = (
+        &p.offset_exc[..n],
+        &p.offset_inh[..n],
+        &p.coba_exc[..n],
+        &p.coba_inh[..n],
+    );
+    let (e_rev_exc, e_rev_inh, inv_exc, inv_inh) = (
+        &p.e_rev_exc[..n],
+        &p.e_rev_inh[..n],
+        &k.inv_exc_span[..n],
+        &k.inv_inh_span[..n],
+    );
+    let (pause, exc_mask, inh_mask) = (&k.pause_mask[..n], &k.exc_mask[..n], &k.inh_mask[..n]);
+    let (g_leak, e_leak, i_offset) = (&p.g_leak[..n], &p.e_leak[..n], &p.i_offset[..n]);
     for j in 0..n {
         // Synaptic inputs: jump by the arrived weights, decay with tau_syn.
-        ie[j] = ie[j] * k.exc_decay[j] + exc_in[j] as f64 * p.scale_exc[j];
-        ii[j] = ii[j] * k.inh_decay[j] + inh_in[j] as f64 * p.scale_inh[j];
+        ie[j] = ie[j] * exc_decay[j] + exc_in[j] as f64 * scale_exc[j];
+        ii[j] = ii[j] * inh_decay[j] + inh_in[j] as f64 * scale_inh[j];
         exc_in[j] = 0.0;
         inh_in[j] = 0.0;
-        let de = ie[j] + p.offset_exc[j];
-        let ce = p.coba_exc[j];
-        let exc = de * (1.0 - ce + ce * (p.e_rev_exc[j] - v[j]) * k.inv_exc_span[j]);
-        let di = ii[j] + p.offset_inh[j];
-        let ci = p.coba_inh[j];
-        let inh = di * (1.0 - ci + ci * (v[j] - p.e_rev_inh[j]) * k.inv_inh_span[j]);
+        let de = ie[j] + offset_exc[j];
+        let ce = coba_exc[j];
+        let exc = de * (1.0 - ce + ce * (e_rev_exc[j] - v[j]) * inv_exc[j]);
+        let di = ii[j] + offset_inh[j];
+        let ci = coba_inh[j];
+        let inh = di * (1.0 - ci + ci * (v[j] - e_rev_inh[j]) * inv_inh[j]);
         // enable_pause gates the synaptic inputs while the backend holds the reset.
-        let open = 1.0 - k.pause_mask[j] * (s.refractory[j] > 0) as u8 as f64;
-        current[j] = p.g_leak[j] * (p.e_leak[j] - v[j])
-            + p.i_offset[j]
-            + open * (k.exc_mask[j] * exc - k.inh_mask[j] * inh);
+        let open = 1.0 - pause[j] * (refr[j] > 0) as u8 as f64;
+        current[j] = g_leak[j] * (e_leak[j] - v[j])
+            + i_offset[j]
+            + open * (exc_mask[j] * exc - inh_mask[j] * inh);
     }
     if k.any_exp {
+        let (exp_mask, i_exp0) = (&k.exp_mask[..n], &p.i_exp0[..n]);
+        let (v_t, inv_dt) = (&p.v_t[..n], &k.inv_delta_t[..n]);
         for j in 0..n {
-            if p.exp_on[j] && !(p.pause[j] && s.refractory[j] > 0) {
-                let x = ((v[j] - p.v_t[j]) * k.inv_delta_t[j]).min(20.0);
-                current[j] += (p.i_exp0[j] * x.exp()).min(I_EXP_MAX);
-            }
+            let open = 1.0 - pause[j] * (refr[j] > 0) as u8 as f64;
+            let x = ((v[j] - v_t[j]) * inv_dt[j]).min(20.0);
+            current[j] += exp_mask[j] * open * (i_exp0[j] * fast_exp(x)).min(I_EXP_MAX);
         }
     }
     if k.any_adapt {
+        let (adapt_mask, a, v_al, w_ref, dt_tw) = (
+            &k.adapt_mask[..n],
+            &p.a[..n],
+            &p.v_adapt_leak[..n],
+            &p.w_ref[..n],
+            &k.dt_over_tau_w[..n],
+        );
         for j in 0..n {
-            if p.adapt_on[j] {
-                current[j] -= s.w[j];
-                s.w[j] += (p.a[j] * (v[j] - p.v_adapt_leak[j]) - (s.w[j] - p.w_ref[j]))
-                    * k.dt_over_tau_w[j];
-            }
+            current[j] -= adapt_mask[j] * w[j];
+            w[j] += adapt_mask[j] * (a[j] * (v[j] - v_al[j]) - (w[j] - w_ref[j])) * dt_tw[j];
         }
     }
+    let (g_reset, v_reset) = (&p.g_reset[..n], &p.v_reset[..n]);
     for j in 0..n {
         // The backend holds the membrane at V_reset through the reset conductance.
-        let holding = (s.refractory[j] > 0) as u8 as f64;
-        current[j] += holding * p.g_reset[j] * (p.v_reset[j] - v[j]);
-        s.refractory[j] = s.refractory[j].saturating_sub(1);
+        let holding = (refr[j] > 0) as u8 as f64;
+        current[j] += holding * g_reset[j] * (v_reset[j] - v[j]);
+        refr[j] = refr[j].saturating_sub(1);
     }
     let noisy = t % NOISE_EVERY == 0;
     let amp = NOISE_STEP_V * (NOISE_EVERY as f64).sqrt();
@@ -300,6 +450,20 @@ pub fn step(
         }
     } else {
         coupled_update(s, p, k, topo, current, noise, if noisy { amp } else { 0.0 });
+    }
+    // Most steps have no spike: a vectorisable scan first, the scalar loop only if needed.
+    let (fire, thresh, vv, rr) = (
+        &p.fire[..n],
+        &p.v_thresh[..n],
+        &s.v[..n],
+        &s.refractory[..n],
+    );
+    let mut any = false;
+    for j in 0..n {
+        any |= fire[j] & (rr[j] == 0) & (vv[j] >= thresh[j]);
+    }
+    if !any {
+        return;
     }
     for j in 0..n {
         if p.fire[j] && s.refractory[j] == 0 && s.v[j] >= p.v_thresh[j] {
@@ -371,6 +535,21 @@ fn coupled_update(
         let v = v_node[nd] + i_node[nd] / c_node[nd].max(1e-15) * DT + kick;
         for &n in m {
             s.v[n] = v.clamp(V_MIN, V_MAX);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::fast_exp;
+
+    #[test]
+    fn fast_exp_matches_libm() {
+        let mut x = -700.0;
+        while x < 20.0 {
+            let (a, b) = (fast_exp(x), x.exp());
+            assert!(((a - b) / b).abs() < 1e-7, "{x}: {a} vs {b}");
+            x += 0.0137;
         }
     }
 }
