@@ -280,3 +280,76 @@ def test_introspection_is_named_and_model_only() -> None:
     fake.transport, fake.url = Opaque(conn.transport), "socket://board"
     with pytest.raises(introspection.NotAModelError, match="in-process model"):
         introspection.neuron_parameters(fake)
+
+
+def test_bypass_fires_on_an_input_event_whatever_the_membrane() -> None:
+    conn = connect("sim:?seed=10")
+    neuron = 12
+    cells = presets.neuron_cells(v_threshold=1022)  # unreachable threshold
+    setup(conn, cells, enable_synaptic_input_inh=0)
+    p = Program()
+    route_l2_to_block0(p, driver=2, label6=3, column=neuron, weight=10)
+    p.write_array("neuron_config", indices=[neuron], membrane_capacitor_size=63,
+                  enable_threshold_comparator=1, enable_fire=1, enable_synaptic_input_exc=1,
+                  enable_reset_multiplication=1, enable_bypass_excitatory=1)
+    p.wait(us=5)
+    p.write_array("spike_counter_reset", trigger=1)
+    p.timer_reset().inject([3] * 5, us=[10.0, 20.0, 30.0, 40.0, 50.0]).wait_until(us=60)
+    counts = p.read_array("spike_counter_read")
+    conn.run(p)
+    c = counts.array()["count"]
+    assert c[neuron] == 5 and c.sum() == 5
+
+
+def test_reset_holdoff_releases_the_reset_early() -> None:
+    def rate(holdoff: int) -> int:
+        conn = connect("sim:?seed=11")
+        setup(conn, presets.neuron_cells(i_mem_offset=900), enable_membrane_offset=1,
+              enable_synaptic_input_exc=0, enable_synaptic_input_inh=0)
+        p = Program().write_array("neuron_backend_config", refractory_time=4,
+                                  enable_spike_out=1, select_input_clock=1,
+                                  reset_holdoff=holdoff)
+        p.wait(us=5)
+        return int(spike_counts_after(conn, p, 100.0).sum())
+
+    # holdoff 0 lets go 15 cycles before the end, holdoff 15 holds to the end.
+    assert rate(0) > rate(15) * 1.05
+
+
+def spike_counts_after(conn: Connection, p: Program, duration_us: float) -> np.ndarray:
+    p.write_array("spike_counter_reset", trigger=1)
+    p.wait(us=duration_us)
+    t = p.read_array("spike_counter_read")
+    conn.run(p)
+    return t.array()["count"]
+
+
+def test_strong_fire_makes_shorted_circuits_fire_together() -> None:
+    conn = connect("sim:?seed=12")
+    cfg = {k: np.zeros(512, np.int64) for k in (
+        "connect_membrane_right", "enable_fire", "enable_strong_fire")}
+    cfg["connect_membrane_right"][100] = 1  # circuits 100 and 101 share one membrane
+    cfg["enable_fire"][100] = 1  # only circuit 100 has its fire enabled...
+    setup(conn, presets.neuron_cells(i_mem_offset=600), enable_membrane_offset=1,
+          enable_synaptic_input_exc=0, enable_synaptic_input_inh=0, **cfg)
+    weak = spike_counts(conn, 50.0)
+    assert weak[100] > 0 and weak[101] == 0
+    now = {k: int(v[100]) for k, v in cfg.items()} | {"enable_strong_fire": 1}
+    p = Program().write_array("neuron_config", indices=[100], **now, membrane_capacitor_size=63,
+                              enable_threshold_comparator=1, enable_membrane_offset=1,
+                              enable_reset_multiplication=1)
+    strong = spike_counts_after(conn, p, 50.0)
+    assert strong[101] == strong[100] > 0  # ...but its strong fire drives 101 too
+
+
+def test_unbuffered_access_reaches_the_madc() -> None:
+    conn = connect("sim:?seed=13")
+    setup(conn, enable_fire=0)
+    p = Program().write_array("neuron_config", indices=[5], enable_readout=1,
+                              enable_unbuffered_access=1, membrane_capacitor_size=63)
+    p.write("madc_config", number_of_samples=100).record_events()
+    p.write("madc_control", wake_up=1, start_recording=1).wait(us=10)
+    res = conn.run(p)
+    v = device(conn).introspect_state()["v"][5]
+    assert len(res.madc) == 100
+    assert abs(np.median(res.madc["value"]) - v / 1.2 * 1023) < 20

@@ -221,6 +221,11 @@ pub struct NeuronParams {
     pub exp_on: Vec<bool>,
     /// `enable_pause`: synaptic inputs and the exponential term are off while in reset.
     pub pause: Vec<bool>,
+    /// Fire on every excitatory / inhibitory input event, whatever the membrane.
+    pub bypass_exc: Vec<bool>,
+    pub bypass_inh: Vec<bool>,
+    /// Drive the shared fire line: every circuit of this membrane node fires with it.
+    pub strong_fire: Vec<bool>,
     /// 0 membrane, 1 exc synaptic input, 2 inh synaptic input, 3 adaptation.
     pub readout_source: Vec<u8>,
     pub readout_on: Vec<bool>,
@@ -418,9 +423,72 @@ pub fn derive(
         p.exp_on.push(cfg.enable_exponential);
         p.pause.push(cfg.enable_pause);
         p.readout_source.push(cfg.readout_source);
-        p.readout_on
-            .push(cfg.enable_readout && cfg.enable_readout_amplifier);
+        // The MADC sees the membrane through the buffered readout, or unbuffered.
+        p.readout_on.push(
+            cfg.enable_readout && (cfg.enable_readout_amplifier || cfg.enable_unbuffered_access),
+        );
+        p.bypass_exc.push(cfg.enable_bypass_excitatory);
+        p.bypass_inh.push(cfg.enable_bypass_inhibitory);
+        p.strong_fire.push(cfg.enable_strong_fire);
         p.config.push(cfg);
     }
     (p, quads)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every per-neuron parameter vector has one entry per neuron: the step indexes them
+    /// all by neuron, so a missing push would panic at run time.
+    #[test]
+    fn every_parameter_has_512_entries() {
+        let (p, _) = derive(
+            &CapMem::default(),
+            &RegisterFile::new(),
+            &Mismatch::new(1),
+            0,
+        );
+        let lens = [
+            p.c_mem.len(),
+            p.g_leak.len(),
+            p.e_leak.len(),
+            p.g_reset.len(),
+            p.v_reset.len(),
+            p.v_thresh.len(),
+            p.tau_exc.len(),
+            p.tau_inh.len(),
+            p.scale_exc.len(),
+            p.scale_inh.len(),
+            p.offset_exc.len(),
+            p.offset_inh.len(),
+            p.e_rev_exc.len(),
+            p.e_rev_inh.len(),
+            p.coba_exc.len(),
+            p.coba_inh.len(),
+            p.a.len(),
+            p.b.len(),
+            p.tau_w.len(),
+            p.v_adapt_leak.len(),
+            p.w_ref.len(),
+            p.i_exp0.len(),
+            p.v_t.len(),
+            p.delta_t.len(),
+            p.i_offset.len(),
+            p.g_icc.len(),
+            p.fire.len(),
+            p.exc_on.len(),
+            p.inh_on.len(),
+            p.adapt_on.len(),
+            p.exp_on.len(),
+            p.pause.len(),
+            p.bypass_exc.len(),
+            p.bypass_inh.len(),
+            p.strong_fire.len(),
+            p.readout_source.len(),
+            p.readout_on.len(),
+            p.config.len(),
+        ];
+        assert!(lens.iter().all(|&l| l == NEURONS), "{lens:?}");
+    }
 }

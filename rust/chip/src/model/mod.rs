@@ -72,6 +72,7 @@ pub struct Chip {
     cache: StepCache,
     adapt_pulse: Vec<bool>,
     refractory_cycles: Vec<u32>,
+    reset_release: Vec<u32>,
     dirty: bool,
     derived_at: u64,
     noise: Rng,
@@ -98,6 +99,7 @@ impl Chip {
             cache: StepCache::default(),
             adapt_pulse: vec![false; NEURONS],
             refractory_cycles: vec![1; NEURONS],
+            reset_release: vec![0; NEURONS],
             dirty: true,
             derived_at: 0,
             noise: Rng::new(seed, 0x004E_015E),
@@ -225,6 +227,7 @@ impl Chip {
         for n in 0..NEURONS {
             self.refractory_cycles[n] = self.routing.refractory_cycles(n);
             self.adapt_pulse[n] = self.routing.adaptation_pulse(n);
+            self.reset_release[n] = self.routing.reset_release_cycles(n);
         }
         self.params = p;
         self.quads = q;
@@ -258,6 +261,7 @@ impl Chip {
                     &mut self.noise,
                     &self.adapt_pulse,
                     &self.refractory_cycles,
+                    &self.reset_release,
                     &mut self.fired,
                     &mut self.current,
                 );

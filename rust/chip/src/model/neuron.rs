@@ -264,6 +264,7 @@ pub fn step(
     noise: &mut Rng,
     adapt_pulse: &[bool],
     refractory_cycles: &[u32],
+    reset_release: &[u32],
     fired: &mut Vec<usize>,
     current: &mut [f64],
 ) {
@@ -287,6 +288,7 @@ pub fn step(
                     noise,
                     adapt_pulse,
                     refractory_cycles,
+                    reset_release,
                     fired,
                     current,
                 )
@@ -304,6 +306,7 @@ pub fn step(
         noise,
         adapt_pulse,
         refractory_cycles,
+        reset_release,
         fired,
         current,
     )
@@ -323,6 +326,7 @@ unsafe fn step_avx2(
     noise: &mut Rng,
     adapt_pulse: &[bool],
     refractory_cycles: &[u32],
+    reset_release: &[u32],
     fired: &mut Vec<usize>,
     current: &mut [f64],
 ) {
@@ -337,6 +341,7 @@ unsafe fn step_avx2(
         noise,
         adapt_pulse,
         refractory_cycles,
+        reset_release,
         fired,
         current,
     )
@@ -355,6 +360,7 @@ fn step_body(
     noise: &mut Rng,
     adapt_pulse: &[bool],
     refractory_cycles: &[u32],
+    reset_release: &[u32],
     fired: &mut Vec<usize>,
     current: &mut [f64],
 ) {
@@ -390,6 +396,13 @@ fn step_body(
     );
     let (pause, exc_mask, inh_mask) = (&k.pause_mask[..n], &k.exc_mask[..n], &k.inh_mask[..n]);
     let (g_leak, e_leak, i_offset) = (&p.g_leak[..n], &p.e_leak[..n], &p.i_offset[..n]);
+    let bypass = (p.bypass_exc.iter().any(|&b| b) || p.bypass_inh.iter().any(|&b| b)).then(|| {
+        (0..n)
+            .filter(|&j| {
+                (p.bypass_exc[j] && exc_in[j] > 0.0) || (p.bypass_inh[j] && inh_in[j] > 0.0)
+            })
+            .collect::<Vec<usize>>()
+    });
     for j in 0..n {
         // Synaptic inputs: jump by the arrived weights, decay with tau_syn.
         ie[j] = ie[j] * exc_decay[j] + exc_in[j] as f64 * scale_exc[j];
@@ -430,10 +443,11 @@ fn step_body(
             w[j] += adapt_mask[j] * (a[j] * (v[j] - v_al[j]) - (w[j] - w_ref[j])) * dt_tw[j];
         }
     }
-    let (g_reset, v_reset) = (&p.g_reset[..n], &p.v_reset[..n]);
+    let (g_reset, v_reset, release) = (&p.g_reset[..n], &p.v_reset[..n], &reset_release[..n]);
     for j in 0..n {
-        // The backend holds the membrane at V_reset through the reset conductance.
-        let holding = (refr[j] > 0) as u8 as f64;
+        // The backend holds the membrane at V_reset through the reset conductance, and
+        // lets go `release` cycles before the refractory period ends (reset_holdoff).
+        let holding = (refr[j] > release[j]) as u8 as f64;
         current[j] += holding * g_reset[j] * (v_reset[j] - v[j]);
         refr[j] = refr[j].saturating_sub(1);
     }
@@ -458,19 +472,40 @@ fn step_body(
         &s.v[..n],
         &s.refractory[..n],
     );
-    let mut any = false;
+    let mut any = bypass.as_ref().is_some_and(|b| !b.is_empty());
     for j in 0..n {
         any |= fire[j] & (rr[j] == 0) & (vv[j] >= thresh[j]);
     }
     if !any {
         return;
     }
-    for j in 0..n {
-        if p.fire[j] && s.refractory[j] == 0 && s.v[j] >= p.v_thresh[j] {
+    let fire_now = |j: usize, s: &mut NeuronState, fired: &mut Vec<usize>| {
+        if s.refractory[j] == 0 && !fired.contains(&j) {
             fired.push(j);
             s.refractory[j] = refractory_cycles[j].max(1);
             if p.adapt_on[j] && adapt_pulse[j] {
                 s.w[j] += p.b[j];
+            }
+        }
+    };
+    for j in 0..n {
+        if p.fire[j] && s.refractory[j] == 0 && s.v[j] >= p.v_thresh[j] {
+            fire_now(j, s, fired);
+        }
+    }
+    for &j in bypass.iter().flatten() {
+        fire_now(j, s, fired);
+    }
+    // A strong fire drives the shared fire line: every circuit of the node fires too.
+    if !topo.trivial {
+        let strong: Vec<usize> = fired
+            .iter()
+            .copied()
+            .filter(|&j| p.strong_fire[j])
+            .collect();
+        for j in strong {
+            for &m in &topo.members[topo.node_of[j]] {
+                fire_now(m, s, fired);
             }
         }
     }

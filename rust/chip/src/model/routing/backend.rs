@@ -116,6 +116,21 @@ impl Routing {
         // 8 bit x 2^15 at most: no overflow.
         (ticks << scale).max(1)
     }
+
+    /// FPGA cycles before the end of the refractory period at which the backend releases
+    /// the membrane reset: (0x1F - 2 x reset_holdoff) cycles of the 250 MHz chip clock,
+    /// rounded down to whole FPGA cycles. 0 outside 0..512.
+    pub fn reset_release_cycles(&self, n: usize) -> u32 {
+        let Some(words) = self.backend_words.get(n) else {
+            return 0;
+        };
+        let holdoff = field(
+            words[NbReg::RESET_HOLDOFF_WORD],
+            NbReg::RESET_HOLDOFF_LSB,
+            NbReg::RESET_HOLDOFF_MASK,
+        );
+        0x1F_u32.saturating_sub(2 * holdoff) / 2
+    }
 }
 
 #[cfg(test)]
