@@ -353,3 +353,41 @@ def test_unbuffered_access_reaches_the_madc() -> None:
     v = device(conn).introspect_state()["v"][5]
     assert len(res.madc) == 100
     assert abs(np.median(res.madc["value"]) - v / 1.2 * 1023) < 20
+
+
+def test_correlation_sensor_counts_pairings_and_resets_through_the_cadc() -> None:
+    conn = connect("sim:?seed=14")
+    neuron, driver, row, quad, entry = 40, 2, 4, 5, 0  # column 40 is quad 5, entry 0
+    setup(conn, presets.neuron_cells(v_threshold=1022), enable_synaptic_input_inh=0)
+    p = Program()
+    route_l2_to_block0(p, driver=driver, label6=3, column=neuron, weight=10)
+    p.write_array("neuron_config", indices=[neuron], membrane_capacitor_size=63,
+                  enable_threshold_comparator=1, enable_fire=1, enable_synaptic_input_exc=1,
+                  enable_reset_multiplication=1, enable_bypass_excitatory=1)
+    ccq = REGMAP["column_correlation_quad"]
+    p.write("column_correlation_quad", ccq.index_of(0, quad),
+            **{f"enable_internal_causal_{entry}": 1, f"enable_internal_acausal_{entry}": 1})
+    p.write("correlation_reset", REGMAP["correlation_reset"].index_of(0, row, quad), trigger=1)
+    p.wait(us=5)
+    conn.run(p)
+    sample = REGMAP["cadc_sample_quad"].index_of(0, 0, row, quad)
+
+    def causal_read() -> float:
+        p = Program()
+        t = p.read_array("cadc_sample_quad", [sample] * 16)
+        conn.run(p)
+        return float(t.array()[f"sample_{entry}"].mean())
+
+    before = causal_read()
+    # Each event is a pre spike at the synapse and, through the bypass, a post spike of
+    # its column in the same cycle: a causal pairing at zero delay adds one trace unit.
+    p = Program().timer_reset().inject([3] * 20, us=np.arange(20) * 20.0 + 5).wait_until(us=420)
+    conn.run(p)
+    charged = causal_read()
+    p = Program().write("correlation_reset", REGMAP["correlation_reset"].index_of(0, row, quad),
+                        trigger=1).wait(us=1)
+    conn.run(p)
+    after_reset = causal_read()
+    # 20 units x 2.5 mV at ~2.8 mV per CADC LSB: about 18 LSB lower while charged.
+    assert 12 < before - charged < 24
+    assert abs(after_reset - before) < 1.5
