@@ -19,7 +19,7 @@ PARAMETERS = (
     "c_mem", "g_leak", "e_leak", "g_reset", "v_reset", "v_thresh", "tau_exc", "tau_inh",
     "scale_exc", "scale_inh", "offset_exc", "offset_inh", "e_rev_exc", "e_rev_inh",
     "coba_exc", "coba_inh", "a", "b", "tau_w", "v_adapt_leak", "w_ref", "i_exp0", "v_t",
-    "delta_t", "i_offset", "g_icc", "t_ref",
+    "delta_t", "i_offset", "g_icc", "t_ref", "t_release",
 )
 """True per-compartment parameters, SI units (F, S, V, s, A); see docs/model.md."""
 

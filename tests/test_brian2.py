@@ -31,7 +31,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pytest
 
-from bss_host import REGMAP, Program, connect, introspection, presets
+from bss_host import REGMAP, Program, brian2_reference, connect, introspection, presets
 
 pytestmark = [
     pytest.mark.brian2,
@@ -171,48 +171,12 @@ def run_chip(regime: Regime) -> ChipRun:
     return ChipRun(params, state, spikes)
 
 
-BRIAN_EQS = """
-dv/dt = (g_l*(e_l - v) + i_exp - adapt_on*w + i_off + held*g_reset*(v_reset - v)) / c_m
-        + sigma*xi : volt
-dw/dt = adapt_on*(a*(v - v_al) - (w - w_ref)) / tau_w : amp
-x_exp = clip((v - v_t)/delta_t, -1e9, 20) : 1
-i_exp = exp_on*(1 - pause*held)*clip(i_exp0*exp(x_exp), 0*amp, 1e-6*amp) : amp
-held = int(t < t_end) : 1
-t_end : second
-c_m : farad (constant)
-g_l : siemens (constant)
-e_l : volt (constant)
-i_exp0 : amp (constant)
-v_t : volt (constant)
-delta_t : volt (constant)
-i_off : amp (constant)
-g_reset : siemens (constant)
-v_reset : volt (constant)
-v_th : volt (constant)
-a : siemens (constant)
-b : amp (constant)
-tau_w : second (constant)
-v_al : volt (constant)
-w_ref : amp (constant)
-t_ref : second (constant)
-exp_on : 1 (constant)
-adapt_on : 1 (constant)
-pause : 1 (constant)
-sigma : volt/second**0.5 (constant)
-"""
+BRIAN_EQS = brian2_reference.equations(synaptic_inputs=False, noise=True, flags=True)
 
-# Brian2 name -> (introspection name, unit name)
-BRIAN_PARAMS = {
-    "c_m": ("c_mem", "farad"), "g_l": ("g_leak", "siemens"), "e_l": ("e_leak", "volt"),
-    "i_exp0": ("i_exp0", "amp"), "v_t": ("v_t", "volt"), "delta_t": ("delta_t", "volt"),
-    "i_off": ("i_offset", "amp"), "g_reset": ("g_reset", "siemens"),
-    "v_reset": ("v_reset", "volt"), "v_th": ("v_thresh", "volt"), "a": ("a", "siemens"),
-    "b": ("b", "amp"), "tau_w": ("tau_w", "second"), "v_al": ("v_adapt_leak", "volt"),
-    "w_ref": ("w_ref", "amp"), "t_ref": ("t_ref", "second"),
-}
+BRIAN_PARAMS = brian2_reference.PARAMETERS
 
 
-NOISE_SIGMA = 4e-5 / np.sqrt(DT)
+NOISE_SIGMA = brian2_reference.NOISE_SIGMA
 """The model's membrane noise as a diffusion, V / sqrt(s): 40 uV per 8 ns step (the model
 adds it every 4 steps with twice the amplitude, the same diffusion)."""
 

@@ -53,7 +53,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from bss_host import REGMAP, Program, connect, introspection, presets
+from bss_host import REGMAP, Program, brian2_reference, connect, introspection, presets
 from bss_host.connection import Connection
 
 DT = 8e-9
@@ -61,7 +61,7 @@ STEPS_PER_MS = 125_000
 NEURONS = presets.NEURONS
 SETTLE_US = presets.SETTLE_US + 600  # CapMem stops moving 10 tau after the last write
 DURATION_US = 1000.0
-NOISE_SIGMA = 4e-5 / np.sqrt(DT)  # the model's membrane noise, V / sqrt(s)
+NOISE_SIGMA = brian2_reference.NOISE_SIGMA  # the model's membrane noise, V / sqrt(s)
 
 NEURON_CELLS: dict[str, int] = {
     "i_bias_synin_exc_gm": 40,   # ~0.04 nA per weight LSB
@@ -184,54 +184,9 @@ def run_chip(conn: Connection, repeats: int) -> tuple[list[float], list[int], in
     return walls, spikes, len(fired)
 
 
-BRIAN_EQS = """
-dv/dt = (g_l*(e_l - v) + i_exp - w + i_off + held*g_reset*(v_reset - v)
-         + gate*(i_e + o_e - i_i - o_i)) / c_m NOISE : volt
-dw/dt = (a*(v - v_al) - (w - w_ref)) / tau_w : amp
-di_e/dt = -i_e / tau_e : amp
-di_i/dt = -i_i / tau_i : amp
-x_exp = clip((v - v_t)/delta_t, -1e9, 20) : 1
-i_exp = (1 - held)*clip(i_exp0*exp(x_exp), 0*amp, 1e-6*amp) : amp
-held = int(t < t_end) : 1
-gate = 1 - held : 1
-t_end : second
-c_m : farad (constant)
-g_l : siemens (constant)
-e_l : volt (constant)
-i_exp0 : amp (constant)
-v_t : volt (constant)
-delta_t : volt (constant)
-i_off : amp (constant)
-g_reset : siemens (constant)
-v_reset : volt (constant)
-v_th : volt (constant)
-a : siemens (constant)
-tau_w : second (constant)
-v_al : volt (constant)
-w_ref : amp (constant)
-b : amp (constant)
-t_ref : second (constant)
-tau_e : second (constant)
-tau_i : second (constant)
-scale_e : amp (constant)
-scale_i : amp (constant)
-o_e : amp (constant)
-o_i : amp (constant)
-"""
-"""The model's compartment with enable_pause (inputs and exponential term off while the
-reset is held), CUBA synaptic inputs; rust/chip/src/model/neuron.rs. NOISE becomes the
-membrane noise term or nothing."""
 
-PARAMS = {
-    "c_m": ("c_mem", "farad"), "g_l": ("g_leak", "siemens"), "e_l": ("e_leak", "volt"),
-    "i_exp0": ("i_exp0", "amp"), "v_t": ("v_t", "volt"), "delta_t": ("delta_t", "volt"),
-    "i_off": ("i_offset", "amp"), "g_reset": ("g_reset", "siemens"),
-    "v_reset": ("v_reset", "volt"), "v_th": ("v_thresh", "volt"), "a": ("a", "siemens"),
-    "tau_w": ("tau_w", "second"), "v_al": ("v_adapt_leak", "volt"), "w_ref": ("w_ref", "amp"),
-    "b": ("b", "amp"), "t_ref": ("t_ref", "second"), "tau_e": ("tau_exc", "second"),
-    "tau_i": ("tau_inh", "second"), "scale_e": ("scale_exc", "amp"),
-    "scale_i": ("scale_inh", "amp"), "o_e": ("offset_exc", "amp"), "o_i": ("offset_inh", "amp"),
-}
+
+PARAMS = brian2_reference.PARAMETERS | brian2_reference.SYNAPTIC_PARAMETERS
 
 
 @dataclass
@@ -255,9 +210,8 @@ def run_brian(params: dict[str, Any], state: dict[str, Any], weights: npt.NDArra
     b2.prefs.devices.cpp_standalone.openmp_threads = 0  # one thread
     b2.defaultclock.dt = DT * b2.second
     # Without noise the term goes: Brian2 would draw a normal number per step anyway.
-    eqs = BRIAN_EQS.replace("NOISE", "+ sigma*xi" if noise else "")
-    if noise:
-        eqs += "sigma : volt/second**0.5 (constant)\n"
+    # The model's compartment with enable_pause and CUBA inputs (neuron.rs).
+    eqs = brian2_reference.equations(synaptic_inputs=True, noise=bool(noise), flags=False)
     g = b2.NeuronGroup(NEURONS, eqs, method="euler",
                        threshold="v >= v_th and t > t_end - dt",
                        reset="t_end = t + t_ref + 0.5*dt\nw += b")

@@ -195,6 +195,12 @@ impl Chip {
         &self.refractory_cycles
     }
 
+    /// Introspection: how many FPGA cycles before the end of the refractory time each
+    /// circuit's reset is released (`reset_holdoff`).
+    pub fn reset_release(&self) -> &[u32] {
+        &self.reset_release
+    }
+
     pub fn inject(&mut self, time: u64, label: u16) {
         self.routing.inject(time, label);
     }

@@ -178,6 +178,7 @@ pub struct StepCache {
     pub adapt_mask: Vec<f64>,
     pub any_exp: bool,
     pub any_adapt: bool,
+    pub any_bypass: bool,
 }
 
 impl StepCache {
@@ -209,6 +210,7 @@ impl StepCache {
             adapt_mask: p.adapt_on.iter().map(|&b| b as u8 as f64).collect(),
             any_exp: p.exp_on.iter().any(|&b| b),
             any_adapt: p.adapt_on.iter().any(|&b| b),
+            any_bypass: p.bypass_exc.iter().chain(&p.bypass_inh).any(|&b| b),
         }
     }
 }
@@ -395,6 +397,8 @@ fn step_body(
         &k.inv_inh_span[..n],
     );
     let (pause, exc_mask, inh_mask) = (&k.pause_mask[..n], &k.exc_mask[..n], &k.inh_mask[..n]);
+    // While the backend holds the reset: the refractory counter above the release point.
+    let release = &reset_release[..n];
     let (g_leak, e_leak, i_offset) = (&p.g_leak[..n], &p.e_leak[..n], &p.i_offset[..n]);
     let bypass = (p.bypass_exc.iter().any(|&b| b) || p.bypass_inh.iter().any(|&b| b)).then(|| {
         (0..n)
@@ -416,7 +420,7 @@ fn step_body(
         let ci = coba_inh[j];
         let inh = di * (1.0 - ci + ci * (v[j] - e_rev_inh[j]) * inv_inh[j]);
         // enable_pause gates the synaptic inputs while the backend holds the reset.
-        let open = 1.0 - pause[j] * (refr[j] > 0) as u8 as f64;
+        let open = 1.0 - pause[j] * (refr[j] > release[j]) as u8 as f64;
         current[j] = g_leak[j] * (e_leak[j] - v[j])
             + i_offset[j]
             + open * (exc_mask[j] * exc - inh_mask[j] * inh);
@@ -425,7 +429,7 @@ fn step_body(
         let (exp_mask, i_exp0) = (&k.exp_mask[..n], &p.i_exp0[..n]);
         let (v_t, inv_dt) = (&p.v_t[..n], &k.inv_delta_t[..n]);
         for j in 0..n {
-            let open = 1.0 - pause[j] * (refr[j] > 0) as u8 as f64;
+            let open = 1.0 - pause[j] * (refr[j] > release[j]) as u8 as f64;
             let x = ((v[j] - v_t[j]) * inv_dt[j]).min(20.0);
             current[j] += exp_mask[j] * open * (i_exp0[j] * fast_exp(x)).min(I_EXP_MAX);
         }
@@ -443,7 +447,7 @@ fn step_body(
             w[j] += adapt_mask[j] * (a[j] * (v[j] - v_al[j]) - (w[j] - w_ref[j])) * dt_tw[j];
         }
     }
-    let (g_reset, v_reset, release) = (&p.g_reset[..n], &p.v_reset[..n], &reset_release[..n]);
+    let (g_reset, v_reset) = (&p.g_reset[..n], &p.v_reset[..n]);
     for j in 0..n {
         // The backend holds the membrane at V_reset through the reset conductance, and
         // lets go `release` cycles before the refractory period ends (reset_holdoff).

@@ -139,14 +139,9 @@ impl EmulatorSession {
     /// Introspection (not a silicon path): every compartment's true parameters in SI
     /// units, one array per name (512 entries each).
     fn introspect_neurons<'py>(&mut self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
-        let refractory: Vec<f64> = self
-            .0
-            .executor
-            .chip
-            .refractory()
-            .iter()
-            .map(|&c| c as f64 * 8e-9)
-            .collect();
+        let seconds = |c: &[u32]| c.iter().map(|&c| c as f64 * 8e-9).collect::<Vec<f64>>();
+        let refractory = seconds(self.0.executor.chip.refractory());
+        let release = seconds(self.0.executor.chip.reset_release());
         let (p, _) = self.0.executor.introspect();
         let d = PyDict::new(py);
         let f = |v: &Vec<f64>| PyArray1::from_slice(py, v);
@@ -191,6 +186,7 @@ impl EmulatorSession {
             d.set_item(name, b(v))?;
         }
         d.set_item("t_ref", PyArray1::from_vec(py, refractory))?;
+        d.set_item("t_release", PyArray1::from_vec(py, release))?;
         Ok(d)
     }
     /// Introspection (not a silicon path): the dynamic state of every compartment.
