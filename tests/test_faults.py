@@ -224,3 +224,32 @@ def test_capture_feeds_the_dissector(tmp_path) -> None:  # noqa: ANN001
     assert "HELLO" in to_chip and "WRITE  0x88000003 <- 0x00000009" in to_chip
     assert "READ_DATA 0x00000009" in from_chip and "HALT_ECHO" in from_chip
     assert "0 dropped" in to_chip and "0 dropped" in from_chip
+
+
+def test_long_experiment_over_tcp_outlasts_the_host_timeout() -> None:
+    from bss_host import presets
+
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "bss_host.cli", "emulate", "--listen", "127.0.0.1:0"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+    )
+    try:
+        port = int(proc.stdout.readline().rsplit(":", 1)[1])  # type: ignore[union-attr]
+        # The analog core on, 8 ms of hardware time: seconds of simulation, far longer
+        # than the host's 1 s timeout. The emulator works in slices and keeps the link
+        # alive in between, so the run completes.
+        conn = connect(f"socket://127.0.0.1:{port}", timeout=1.0)
+        p = presets.chip_setup(Program())
+        presets.neuron_setup(p)
+        p.timer_reset().wait_until(us=8000)
+        t = p.read("timer")
+        t0 = time.monotonic()
+        conn.run(p)
+        assert time.monotonic() - t0 > 1.5  # it really outlasted the timeout
+        assert t.value["value"] == 8000 * 125
+        conn.close()
+    finally:
+        proc.kill()
+        proc.wait()

@@ -2,7 +2,14 @@
 //! the in-process connection and the USB test backend all drive this one object.
 
 use crate::executor::Executor;
+use std::collections::VecDeque;
 use wire::link::{Link, LinkConfig, LinkError, LinkStats};
+
+/// Model time one exchange may simulate while the analog core runs: 200 us of hardware
+/// time, about 0.1 s of wall time at full load. Between slices the emulator answers
+/// the host (acknowledgements as keep-alives), so a long experiment never looks like a
+/// dead peer.
+pub const SLICE_CYCLES: u64 = 25_000;
 
 #[derive(Debug)]
 pub struct Emulator {
@@ -11,6 +18,8 @@ pub struct Emulator {
     pub executor: Executor,
     responses: Vec<Vec<u8>>,
     out: Vec<u8>,
+    /// Received payloads not yet run to their end, and where to resume the first.
+    pending: VecDeque<(Vec<u8>, usize)>,
 }
 
 impl Emulator {
@@ -26,6 +35,7 @@ impl Emulator {
             executor: Executor::with_seed(seed),
             responses: Vec::new(),
             out: Vec::new(),
+            pending: VecDeque::new(),
         })
     }
 
@@ -34,31 +44,67 @@ impl Emulator {
     }
 
     /// Feed bytes from the host (possibly none) at time `now` (microseconds); returns the
-    /// bytes to send back.
+    /// bytes to send back. Runs at most [`SLICE_CYCLES`] of model time while the analog
+    /// core is on; [`Emulator::next_deadline`] is then due at once for the next slice.
     pub fn exchange(&mut self, data: &[u8], now: u64) -> Vec<u8> {
         self.link.receive(data, now);
         if self.link.take_new_session() {
+            self.pending.clear();
             self.executor.new_program();
             self.executor.set_max_payload(self.link.max_payload());
         }
         while let Some(p) = self.link.recv() {
-            self.executor.execute_payload(&p, &mut self.responses);
-            for r in self.responses.drain(..) {
-                // Cut to max_payload by the executor, so the link takes every one.
-                let _ = self.link.send(r);
+            self.pending.push_back((p, 0));
+        }
+        let until = if self.executor.busy_model() {
+            self.executor.now() + SLICE_CYCLES
+        } else {
+            u64::MAX // register-only time costs nothing to simulate
+        };
+        while let Some((payload, pos)) = self.pending.front_mut() {
+            match self
+                .executor
+                .execute_payload_from(payload, *pos, &mut self.responses, until)
+            {
+                Some(resume) => {
+                    *pos = resume;
+                    break;
+                }
+                None => {
+                    self.pending.pop_front();
+                }
             }
+        }
+        for r in self.responses.drain(..) {
+            // Cut to max_payload by the executor, so the link takes every one.
+            let _ = self.link.send(r);
+        }
+        if !self.pending.is_empty() {
+            self.link.keepalive();
         }
         self.link.transmit(now, &mut self.out);
         std::mem::take(&mut self.out)
     }
 
+    /// Work left from an earlier exchange (a long experiment in slices).
+    pub fn busy(&self) -> bool {
+        !self.pending.is_empty()
+    }
+
+    /// When `exchange` should run again without input: now if work is pending, else the
+    /// link's retransmission timer.
     pub fn next_deadline(&self) -> Option<u64> {
-        self.link.next_deadline()
+        if self.busy() {
+            Some(0)
+        } else {
+            self.link.next_deadline()
+        }
     }
 
     /// The host went away: forget the link session, keep the chip state.
     pub fn disconnect(&mut self) {
         self.link = Link::device(self.cfg).expect("configuration was accepted before");
+        self.pending.clear();
         self.executor.new_program();
     }
 }

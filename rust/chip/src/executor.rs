@@ -250,9 +250,10 @@ impl Executor {
                 self.timer_base = 0;
             }
             Instruction::WaitUntil { cycles } => {
-                // The model time at which the timer shows `cycles` (now, if it already has).
-                let t = self.timer_epoch + (cycles as u64).saturating_sub(self.timer_base);
-                cost = t.saturating_sub(self.now).max(ISSUE_CYCLES);
+                cost = self
+                    .wait_target(cycles)
+                    .saturating_sub(self.now)
+                    .max(ISSUE_CYCLES);
             }
             // Bus traffic on the model completes at once; nothing is outstanding.
             Instruction::Barrier { .. } => {}
@@ -286,19 +287,51 @@ impl Executor {
     /// Run a payload of instructions. A malformed instruction is answered with an ERROR
     /// (its byte offset in the address field) and the rest of the payload is skipped.
     pub fn execute_payload(&mut self, payload: &[u8], out: &mut Vec<Vec<u8>>) {
-        let mut pos = 0;
+        let _ = self.execute_payload_from(payload, 0, out, u64::MAX);
+    }
+
+    /// Run a payload from byte `pos` until it ends or model time reaches `until`; returns
+    /// where to resume, or None when the payload is done. A WAIT_UNTIL that reaches past
+    /// `until` waits up to `until` and is resumed later: its target is absolute, so the
+    /// split changes nothing in the result.
+    pub fn execute_payload_from(
+        &mut self,
+        payload: &[u8],
+        mut pos: usize,
+        out: &mut Vec<Vec<u8>>,
+        until: u64,
+    ) -> Option<usize> {
         while pos < payload.len() {
+            if self.now >= until {
+                return Some(pos);
+            }
             match Instruction::decode_at(payload, pos) {
+                Ok((Instruction::WaitUntil { cycles }, _)) if self.wait_target(cycles) > until => {
+                    let step = until - self.now;
+                    self.advance(step, out);
+                    return Some(pos);
+                }
                 Ok((ins, next)) => {
                     self.execute(ins, out);
                     pos = next;
                 }
                 Err(e) => {
                     self.error(out, ErrorCode::Malformed, e.offset() as u32);
-                    return;
+                    return None;
                 }
             }
         }
+        None
+    }
+
+    /// The model time at which the timer shows `cycles` (now, if it already has).
+    fn wait_target(&self, cycles: u32) -> u64 {
+        self.timer_epoch + (cycles as u64).saturating_sub(self.timer_base)
+    }
+
+    /// Whether the analog core is running (time is expensive to simulate).
+    pub fn busy_model(&self) -> bool {
+        self.chip.analog_on()
     }
 }
 

@@ -256,6 +256,14 @@ impl Link {
         Ok(())
     }
 
+    /// Send an acknowledgement with the next transmit even if nothing new arrived: a
+    /// keep-alive that tells the peer this end is alive while it works.
+    pub fn keepalive(&mut self) {
+        if self.is_established() {
+            self.ack_due = true;
+        }
+    }
+
     /// The next payload delivered in order, if any.
     pub fn recv(&mut self) -> Option<Vec<u8>> {
         self.delivered.pop_front()
