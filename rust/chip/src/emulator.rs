@@ -56,16 +56,16 @@ impl Emulator {
         while let Some(p) = self.link.recv() {
             self.pending.push_back((p, 0));
         }
-        let until = if self.executor.busy_model() {
-            self.executor.now() + SLICE_CYCLES
-        } else {
-            u64::MAX // register-only time costs nothing to simulate
-        };
+        let start = self.executor.now();
         while let Some((payload, pos)) = self.pending.front_mut() {
-            match self
-                .executor
-                .execute_payload_from(payload, *pos, &mut self.responses, until)
-            {
+            let resume = self.executor.execute_payload_from(
+                payload,
+                *pos,
+                &mut self.responses,
+                start,
+                SLICE_CYCLES,
+            );
+            match resume {
                 Some(resume) => {
                     *pos = resume;
                     break;

@@ -287,21 +287,35 @@ impl Executor {
     /// Run a payload of instructions. A malformed instruction is answered with an ERROR
     /// (its byte offset in the address field) and the rest of the payload is skipped.
     pub fn execute_payload(&mut self, payload: &[u8], out: &mut Vec<Vec<u8>>) {
-        let _ = self.execute_payload_from(payload, 0, out, u64::MAX);
+        let now = self.now;
+        let _ = self.execute_payload_from(payload, 0, out, now, u64::MAX);
     }
 
-    /// Run a payload from byte `pos` until it ends or model time reaches `until`; returns
-    /// where to resume, or None when the payload is done. A WAIT_UNTIL that reaches past
-    /// `until` waits up to `until` and is resumed later: its target is absolute, so the
-    /// split changes nothing in the result.
+    /// The end of a slice of `length` cycles started at `start`: only while the analog
+    /// core runs (register-only time costs nothing to simulate), checked per instruction
+    /// because the program itself may switch the core on.
+    fn slice_end(&self, start: u64, length: u64) -> u64 {
+        if self.chip.analog_on() {
+            start.saturating_add(length)
+        } else {
+            u64::MAX
+        }
+    }
+
+    /// Run a payload from byte `pos` until it ends or, while the analog core runs, model
+    /// time passes `slice` cycles after `start`; returns where to resume, or None when the
+    /// payload is done. A WAIT_UNTIL that reaches past the slice waits to its end and is
+    /// resumed later: its target is absolute, so the split changes nothing in the result.
     pub fn execute_payload_from(
         &mut self,
         payload: &[u8],
         mut pos: usize,
         out: &mut Vec<Vec<u8>>,
-        until: u64,
+        start: u64,
+        slice: u64,
     ) -> Option<usize> {
         while pos < payload.len() {
+            let until = self.slice_end(start, slice);
             if self.now >= until {
                 return Some(pos);
             }
@@ -327,11 +341,6 @@ impl Executor {
     /// The model time at which the timer shows `cycles` (now, if it already has).
     fn wait_target(&self, cycles: u32) -> u64 {
         self.timer_epoch + (cycles as u64).saturating_sub(self.timer_base)
-    }
-
-    /// Whether the analog core is running (time is expensive to simulate).
-    pub fn busy_model(&self) -> bool {
-        self.chip.analog_on()
     }
 }
 

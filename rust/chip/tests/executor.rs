@@ -249,3 +249,39 @@ fn program_over_a_faulty_line_runs_exactly_once() {
     );
     assert!(host.stats().retransmits > 0 && up.stats().dropped > 0);
 }
+
+/// A program that switches the analog core on and then waits long arrives in one piece:
+/// the emulator still works in slices (answering in between) instead of simulating the
+/// whole wait in one exchange.
+#[test]
+fn long_waits_run_in_slices_even_when_the_core_starts_mid_exchange() {
+    let cfg = LinkConfig::default();
+    let mut host = HostSession::new(cfg, 7).unwrap();
+    let mut emu = Emulator::new(cfg).unwrap();
+    let mut out = Vec::new();
+    host.transmit(0, &mut out).unwrap();
+    host.receive(&emu.exchange(&out, 0), 0);
+    let mut b = ProgramBuilder::new(1 << 25);
+    let block = regmap::register("capmem_block_config").unwrap();
+    b.write(block.address(0, 0).unwrap(), 1).unwrap();
+    b.timer_reset().unwrap();
+    b.wait_until(200_000).unwrap();
+    host.start(Arc::new(b.finish())).unwrap();
+    let mut exchanges = 0;
+    while !host.done() {
+        let mut out = Vec::new();
+        host.transmit(exchanges, &mut out).unwrap();
+        let back = emu.exchange(&out, exchanges);
+        if exchanges == 0 {
+            assert!(emu.busy(), "the first exchange must stop after one slice");
+            assert!(emu.executor.now() < 100_000);
+        }
+        host.receive(&back, exchanges);
+        exchanges += 1;
+        assert!(exchanges < 100);
+    }
+    assert!(
+        exchanges >= 8,
+        "200,000 cycles in slices of 25,000: {exchanges}"
+    );
+}
