@@ -1,0 +1,595 @@
+//! Execution of one decoded instruction (the semantics half of the interpreter).
+
+use super::{add3, fxm_mask, rot_mask, Cpu, Memory, Trap};
+use crate::insn::*;
+
+const ALU: u64 = 1;
+const MUL: u64 = 4;
+const DIV: u64 = 31;
+const MEM: u64 = 2;
+
+#[derive(Clone, Copy)]
+enum Op {
+    Add,
+    Addc,
+    Adde,
+    Subf,
+    Subfc,
+    Subfe,
+    Neg,
+    Addze,
+    Subfze,
+    Addme,
+    Subfme,
+}
+
+impl Cpu {
+    /// Executes `insn` (fetched from `pc`); `next` holds the fall-through PC and is
+    /// changed by branches. Returns the cycles taken. On `Err` nothing has changed.
+    pub(super) fn exec(
+        &mut self,
+        insn: Insn,
+        pc: u32,
+        word: u32,
+        next: &mut u32,
+        mem: &mut impl Memory,
+    ) -> Result<u64, Trap> {
+        use Insn::*;
+        let illegal = Trap::Illegal { pc, word };
+        let g = |c: &Cpu, r: u8| c.gpr[usize::from(r & 31)];
+        Ok(match insn {
+            // ---- D-form arithmetic -----------------------------------------------
+            Twi(f) => {
+                self.trap_if(f.to, g(self, f.ra), f.si as i32 as u32, pc)?;
+                ALU
+            }
+            Mulli(f) => {
+                self.set(f.rt, g(self, f.ra).wrapping_mul(f.si as i32 as u32));
+                MUL
+            }
+            Subfic(f) => {
+                let (r, ca, _) = add3(!g(self, f.ra), f.si as i32 as u32, 1);
+                self.set(f.rt, r);
+                self.set_ca(ca);
+                ALU
+            }
+            Addic(f) | AddicDot(f) => {
+                let (r, ca, _) = add3(g(self, f.ra), f.si as i32 as u32, 0);
+                self.set(f.rt, r);
+                self.set_ca(ca);
+                if matches!(insn, AddicDot(_)) {
+                    self.set_cr0(r);
+                }
+                ALU
+            }
+            Addi(f) => {
+                self.set(f.rt, self.ra0(f.ra).wrapping_add(f.si as i32 as u32));
+                ALU
+            }
+            Addis(f) => {
+                let imm = (f.si as i32 as u32) << 16;
+                self.set(f.rt, self.ra0(f.ra).wrapping_add(imm));
+                ALU
+            }
+            Cmpli(f) => {
+                self.compare(f.bf, g(self, f.ra).cmp(&u32::from(f.ui)));
+                ALU
+            }
+            Cmpi(f) => {
+                self.compare(f.bf, (g(self, f.ra) as i32).cmp(&i32::from(f.si)));
+                ALU
+            }
+            Ori(f) | Oris(f) | Xori(f) | Xoris(f) | AndiDot(f) | AndisDot(f) => {
+                let s = g(self, f.rs);
+                let lo = u32::from(f.ui);
+                let hi = lo << 16;
+                let r = match insn {
+                    Ori(_) => s | lo,
+                    Oris(_) => s | hi,
+                    Xori(_) => s ^ lo,
+                    Xoris(_) => s ^ hi,
+                    AndiDot(_) => s & lo,
+                    _ => s & hi,
+                };
+                self.set(f.ra, r);
+                if matches!(insn, AndiDot(_) | AndisDot(_)) {
+                    self.set_cr0(r);
+                }
+                ALU
+            }
+            // ---- D-form loads and stores -----------------------------------------
+            Lwz(f) | Lbz(f) | Lhz(f) | Lha(f) => {
+                let ea = self.ra0(f.ra).wrapping_add(f.d as i32 as u32);
+                let v = self.load(mem, ea, insn, pc)?;
+                self.set(f.rt, v);
+                MEM
+            }
+            Lwzu(f) | Lbzu(f) | Lhzu(f) | Lhau(f) => {
+                if f.ra == 0 || f.ra == f.rt {
+                    return Err(illegal);
+                }
+                let ea = g(self, f.ra).wrapping_add(f.d as i32 as u32);
+                let v = self.load(mem, ea, insn, pc)?;
+                self.set(f.rt, v);
+                self.set(f.ra, ea);
+                MEM
+            }
+            Stw(f) | Stb(f) | Sth(f) => {
+                let ea = self.ra0(f.ra).wrapping_add(f.d as i32 as u32);
+                self.store(mem, ea, g(self, f.rt), insn, pc)?;
+                MEM
+            }
+            Stwu(f) | Stbu(f) | Sthu(f) => {
+                if f.ra == 0 {
+                    return Err(illegal);
+                }
+                let ea = g(self, f.ra).wrapping_add(f.d as i32 as u32);
+                self.store(mem, ea, g(self, f.rt), insn, pc)?;
+                self.set(f.ra, ea);
+                MEM
+            }
+            Lmw(f) => {
+                if f.ra >= f.rt {
+                    return Err(illegal);
+                }
+                let ea = self.ra0(f.ra).wrapping_add(f.d as i32 as u32);
+                if ea & 3 != 0 {
+                    return Err(Trap::Alignment { pc, addr: ea });
+                }
+                let mut vals = [0u32; 32];
+                for r in f.rt..32 {
+                    let a = ea.wrapping_add(4 * u32::from(r - f.rt));
+                    vals[usize::from(r)] =
+                        mem.load(a, 4).map_err(|fault| Trap::Memory { pc, fault })?;
+                }
+                for r in f.rt..32 {
+                    self.gpr[usize::from(r)] = vals[usize::from(r)];
+                }
+                32 - u64::from(f.rt)
+            }
+            Stmw(f) => {
+                let ea = self.ra0(f.ra).wrapping_add(f.d as i32 as u32);
+                if ea & 3 != 0 {
+                    return Err(Trap::Alignment { pc, addr: ea });
+                }
+                for r in f.rt..32 {
+                    let a = ea.wrapping_add(4 * u32::from(r - f.rt));
+                    mem.store(a, 4, g(self, r))
+                        .map_err(|fault| Trap::Memory { pc, fault })?;
+                }
+                32 - u64::from(f.rt)
+            }
+            // ---- X-form loads and stores -----------------------------------------
+            Lwzx(f) | Lbzx(f) | Lhzx(f) | Lhax(f) => {
+                let ea = self.ra0(f.ra).wrapping_add(g(self, f.rb));
+                let v = self.load(mem, ea, insn, pc)?;
+                self.set(f.rt, v);
+                MEM
+            }
+            Lwzux(f) | Lbzux(f) | Lhzux(f) | Lhaux(f) => {
+                if f.ra == 0 || f.ra == f.rt {
+                    return Err(illegal);
+                }
+                let ea = g(self, f.ra).wrapping_add(g(self, f.rb));
+                let v = self.load(mem, ea, insn, pc)?;
+                self.set(f.rt, v);
+                self.set(f.ra, ea);
+                MEM
+            }
+            Stwx(f) | Stbx(f) | Sthx(f) => {
+                let ea = self.ra0(f.ra).wrapping_add(g(self, f.rb));
+                self.store(mem, ea, g(self, f.rt), insn, pc)?;
+                MEM
+            }
+            Stwux(f) | Stbux(f) | Sthux(f) => {
+                if f.ra == 0 {
+                    return Err(illegal);
+                }
+                let ea = g(self, f.ra).wrapping_add(g(self, f.rb));
+                self.store(mem, ea, g(self, f.rt), insn, pc)?;
+                self.set(f.ra, ea);
+                MEM
+            }
+            Eciwx(_) | Ecowx(_) => return Err(illegal),
+            // ---- branches -----------------------------------------------------------
+            B(f) => {
+                let base = if f.aa { 0 } else { pc };
+                if f.lk {
+                    self.lr = pc.wrapping_add(4);
+                }
+                *next = base.wrapping_add(f.li as u32) & !3;
+                ALU
+            }
+            Bc(f) => {
+                if self.branch_taken(f.bo, f.bi) {
+                    let base = if f.aa { 0 } else { pc };
+                    *next = base.wrapping_add(f.bd as u32) & !3;
+                }
+                if f.lk {
+                    self.lr = pc.wrapping_add(4);
+                }
+                ALU
+            }
+            Bclr(f) => {
+                let target = self.lr & !3;
+                if self.branch_taken(f.bo, f.bi) {
+                    *next = target;
+                }
+                if f.lk {
+                    self.lr = pc.wrapping_add(4);
+                }
+                ALU
+            }
+            Bcctr(f) => {
+                if f.bo & 0x04 == 0 {
+                    return Err(illegal);
+                }
+                if self.branch_taken(f.bo, f.bi) {
+                    *next = self.ctr & !3;
+                }
+                if f.lk {
+                    self.lr = pc.wrapping_add(4);
+                }
+                ALU
+            }
+            Rfi => {
+                *next = self.srr0 & !3;
+                self.msr = self.srr1;
+                ALU
+            }
+            Rfci => {
+                *next = self.csrr0 & !3;
+                self.msr = self.csrr1;
+                ALU
+            }
+            Rfmci => {
+                *next = self.mcsrr0 & !3;
+                self.msr = self.mcsrr1;
+                ALU
+            }
+            // ---- condition register ----------------------------------------------
+            Mcrf(f) => {
+                let v = self.cr_field(f.bfa);
+                self.set_cr_field(f.bf, v);
+                ALU
+            }
+            Crnor(f) | Crandc(f) | Crxor(f) | Crnand(f) | Crand(f) | Creqv(f) | Crorc(f)
+            | Cror(f) => {
+                let a = self.cr_bit(f.ba);
+                let b = self.cr_bit(f.bb);
+                let v = match insn {
+                    Crnor(_) => !(a | b),
+                    Crandc(_) => a & !b,
+                    Crxor(_) => a ^ b,
+                    Crnand(_) => !(a & b),
+                    Crand(_) => a & b,
+                    Creqv(_) => a == b,
+                    Crorc(_) => a | !b,
+                    _ => a | b,
+                };
+                self.set_cr_bit(f.bt, v);
+                ALU
+            }
+            Mfcr(f) => {
+                self.set(f.rt, self.cr);
+                ALU
+            }
+            Mfocrf(f) => {
+                self.set(f.reg, self.cr & fxm_mask(f.fxm));
+                ALU
+            }
+            Mtcrf(f) | Mtocrf(f) => {
+                let m = fxm_mask(f.fxm);
+                self.cr = (self.cr & !m) | (g(self, f.reg) & m);
+                ALU
+            }
+            // ---- rotates and shifts ----------------------------------------------
+            Rlwinm(f) | Rlwimi(f) => {
+                let rot = g(self, f.rs).rotate_left(u32::from(f.sh & 31));
+                let m = rot_mask(f.mb, f.me);
+                let r = if matches!(insn, Rlwimi(_)) {
+                    (rot & m) | (g(self, f.ra) & !m)
+                } else {
+                    rot & m
+                };
+                self.set_rc(f.ra, r, f.rc);
+                ALU
+            }
+            Rlwnm(f) => {
+                let rot = g(self, f.rs).rotate_left(g(self, f.rb) & 31);
+                self.set_rc(f.ra, rot & rot_mask(f.mb, f.me), f.rc);
+                ALU
+            }
+            Srawi(f) => {
+                let s = g(self, f.rs);
+                let (r, ca) = sraw(s, u32::from(f.sh & 31));
+                self.set_ca(ca);
+                self.set_rc(f.ra, r, f.rc);
+                ALU
+            }
+            // ---- compares, traps ----------------------------------------------------
+            Cmp(f) => {
+                let o = (g(self, f.ra) as i32).cmp(&(g(self, f.rb) as i32));
+                self.compare(f.bf, o);
+                ALU
+            }
+            Cmpl(f) => {
+                self.compare(f.bf, g(self, f.ra).cmp(&g(self, f.rb)));
+                ALU
+            }
+            Tw(f) => {
+                self.trap_if(f.to, g(self, f.ra), g(self, f.rb), pc)?;
+                ALU
+            }
+            // ---- X-form logical ----------------------------------------------------
+            Slw(f) | And(f) | Andc(f) | Nor(f) | Eqv(f) | Xor(f) | Orc(f) | Or(f) | Nand(f)
+            | Srw(f) | Sraw(f) => {
+                let s = g(self, f.rs);
+                let b = g(self, f.rb);
+                let n = b & 0x3F;
+                let r = match insn {
+                    Slw(_) => s.checked_shl(n).unwrap_or(0),
+                    Srw(_) => s.checked_shr(n).unwrap_or(0),
+                    Sraw(_) => {
+                        let (r, ca) = sraw(s, n);
+                        self.set_ca(ca);
+                        r
+                    }
+                    And(_) => s & b,
+                    Andc(_) => s & !b,
+                    Nor(_) => !(s | b),
+                    Eqv(_) => !(s ^ b),
+                    Xor(_) => s ^ b,
+                    Orc(_) => s | !b,
+                    Or(_) => s | b,
+                    _ => !(s & b),
+                };
+                self.set_rc(f.ra, r, f.rc);
+                ALU
+            }
+            Cntlzw(f) | Extsh(f) | Extsb(f) => {
+                let s = g(self, f.rs);
+                let r = match insn {
+                    Cntlzw(_) => s.leading_zeros(),
+                    Extsh(_) => s as u16 as i16 as i32 as u32,
+                    _ => s as u8 as i8 as i32 as u32,
+                };
+                self.set_rc(f.ra, r, f.rc);
+                ALU
+            }
+            Popcb(f) => {
+                let s = g(self, f.rs);
+                let r = (0..4).fold(0u32, |acc, i| {
+                    acc | (((s >> (8 * i)) & 0xFF).count_ones() << (8 * i))
+                });
+                self.set(f.ra, r);
+                ALU
+            }
+            Prtyw(f) => {
+                let s = g(self, f.rs);
+                self.set(f.ra, (s ^ (s >> 8) ^ (s >> 16) ^ (s >> 24)) & 1);
+                ALU
+            }
+            // ---- system ----------------------------------------------------------------
+            Wait(f) => {
+                if f.value == 0 {
+                    self.sleeping = true;
+                }
+                ALU
+            }
+            Sync(_) => ALU,
+            Mfmsr(f) => {
+                self.set(f.reg, self.msr);
+                ALU
+            }
+            Mtmsr(f) => {
+                self.msr = g(self, f.reg);
+                ALU
+            }
+            Mfspr(f) => {
+                let v = self.read_spr(f.spr).ok_or(illegal)?;
+                self.set(f.reg, v);
+                ALU
+            }
+            Mtspr(f) => {
+                let v = g(self, f.reg);
+                if !self.write_spr(f.spr, v) {
+                    return Err(illegal);
+                }
+                ALU
+            }
+            // ---- XO-form arithmetic ------------------------------------------------
+            Add(f) | Addc(f) | Adde(f) | Subf(f) | Subfc(f) | Subfe(f) => {
+                let op = match insn {
+                    Add(_) => Op::Add,
+                    Addc(_) => Op::Addc,
+                    Adde(_) => Op::Adde,
+                    Subf(_) => Op::Subf,
+                    Subfc(_) => Op::Subfc,
+                    _ => Op::Subfe,
+                };
+                let (a, b) = (g(self, f.ra), g(self, f.rb));
+                self.arith(op, f.rt, a, b, f.oe, f.rc);
+                ALU
+            }
+            Neg(f) | Addze(f) | Subfze(f) | Addme(f) | Subfme(f) => {
+                let op = match insn {
+                    Neg(_) => Op::Neg,
+                    Addze(_) => Op::Addze,
+                    Subfze(_) => Op::Subfze,
+                    Addme(_) => Op::Addme,
+                    _ => Op::Subfme,
+                };
+                self.arith(op, f.rt, g(self, f.ra), 0, f.oe, f.rc);
+                ALU
+            }
+            Mullw(f) => {
+                let p = i64::from(g(self, f.ra) as i32) * i64::from(g(self, f.rb) as i32);
+                if f.oe {
+                    self.set_ov(i32::try_from(p).is_err());
+                }
+                self.set_rc(f.rt, p as u32, f.rc);
+                MUL
+            }
+            Mulhw(f) | Mulhwu(f) => {
+                let (a, b) = (g(self, f.ra), g(self, f.rb));
+                let r = if matches!(insn, Mulhw(_)) {
+                    ((i64::from(a as i32) * i64::from(b as i32)) >> 32) as u32
+                } else {
+                    ((u64::from(a) * u64::from(b)) >> 32) as u32
+                };
+                self.set_rc(f.rt, r, f.rc);
+                MUL
+            }
+            Divw(f) => {
+                let (a, b) = (g(self, f.ra) as i32, g(self, f.rb) as i32);
+                let q = a.checked_div(b);
+                if f.oe {
+                    self.set_ov(q.is_none());
+                }
+                self.set_rc(f.rt, q.unwrap_or(0) as u32, f.rc);
+                DIV
+            }
+            Divwu(f) => {
+                let q = g(self, f.ra).checked_div(g(self, f.rb));
+                if f.oe {
+                    self.set_ov(q.is_none());
+                }
+                self.set_rc(f.rt, q.unwrap_or(0), f.rc);
+                DIV
+            }
+        })
+    }
+
+    fn set(&mut self, r: u8, v: u32) {
+        self.gpr[usize::from(r & 31)] = v;
+    }
+
+    fn set_rc(&mut self, r: u8, v: u32, rc: bool) {
+        self.set(r, v);
+        if rc {
+            self.set_cr0(v);
+        }
+    }
+
+    fn compare(&mut self, bf: u8, o: std::cmp::Ordering) {
+        let c = match o {
+            std::cmp::Ordering::Less => 8,
+            std::cmp::Ordering::Greater => 4,
+            std::cmp::Ordering::Equal => 2,
+        };
+        self.set_cr_field(bf, c | self.so());
+    }
+
+    fn trap_if(&self, to: u8, a: u32, b: u32, pc: u32) -> Result<(), Trap> {
+        let (sa, sb) = (a as i32, b as i32);
+        let hit = (to & 0x10 != 0 && sa < sb)
+            || (to & 0x08 != 0 && sa > sb)
+            || (to & 0x04 != 0 && a == b)
+            || (to & 0x02 != 0 && a < b)
+            || (to & 0x01 != 0 && a > b);
+        if hit {
+            Err(Trap::Program { pc })
+        } else {
+            Ok(())
+        }
+    }
+
+    /// BO/BI evaluation including the CTR decrement (Power ISA `bc`).
+    fn branch_taken(&mut self, bo: u8, bi: u8) -> bool {
+        if bo & 0x04 == 0 {
+            self.ctr = self.ctr.wrapping_sub(1);
+        }
+        let ctr_ok = bo & 0x04 != 0 || ((self.ctr != 0) != (bo & 0x02 != 0));
+        let cond_ok = bo & 0x10 != 0 || (self.cr_bit(bi) == (bo & 0x08 != 0));
+        ctr_ok && cond_ok
+    }
+
+    fn arith(&mut self, op: Op, rt: u8, a: u32, b: u32, oe: bool, rc: bool) {
+        let ca_in = self.ca();
+        let (x, y, c, sets_ca) = match op {
+            Op::Add => (a, b, 0, false),
+            Op::Addc => (a, b, 0, true),
+            Op::Adde => (a, b, ca_in, true),
+            Op::Subf => (!a, b, 1, false),
+            Op::Subfc => (!a, b, 1, true),
+            Op::Subfe => (!a, b, ca_in, true),
+            Op::Neg => (!a, 0, 1, false),
+            Op::Addze => (a, 0, ca_in, true),
+            Op::Subfze => (!a, 0, ca_in, true),
+            Op::Addme => (a, u32::MAX, ca_in, true),
+            Op::Subfme => (!a, u32::MAX, ca_in, true),
+        };
+        let (r, ca, ov) = add3(x, y, c);
+        if sets_ca {
+            self.set_ca(ca);
+        }
+        if oe {
+            self.set_ov(ov);
+        }
+        self.set_rc(rt, r, rc);
+    }
+
+    fn load(&self, mem: &mut impl Memory, ea: u32, insn: Insn, pc: u32) -> Result<u32, Trap> {
+        use Insn::*;
+        let (size, signed) = match insn {
+            Lbz(_) | Lbzu(_) | Lbzx(_) | Lbzux(_) => (1, false),
+            Lhz(_) | Lhzu(_) | Lhzx(_) | Lhzux(_) => (2, false),
+            Lha(_) | Lhau(_) | Lhax(_) | Lhaux(_) => (2, true),
+            _ => (4, false),
+        };
+        check_align(ea, size, pc)?;
+        let v = mem
+            .load(ea, size)
+            .map_err(|fault| Trap::Memory { pc, fault })?;
+        Ok(if signed {
+            v as u16 as i16 as i32 as u32
+        } else {
+            v
+        })
+    }
+
+    fn store(
+        &self,
+        mem: &mut impl Memory,
+        ea: u32,
+        v: u32,
+        insn: Insn,
+        pc: u32,
+    ) -> Result<(), Trap> {
+        use Insn::*;
+        let size = match insn {
+            Stb(_) | Stbu(_) | Stbx(_) | Stbux(_) => 1,
+            Sth(_) | Sthu(_) | Sthx(_) | Sthux(_) => 2,
+            _ => 4,
+        };
+        check_align(ea, size, pc)?;
+        let v = if size == 4 {
+            v
+        } else {
+            v & ((1 << (8 * size)) - 1)
+        };
+        mem.store(ea, size, v)
+            .map_err(|fault| Trap::Memory { pc, fault })
+    }
+}
+
+fn check_align(ea: u32, size: u8, pc: u32) -> Result<(), Trap> {
+    if ea & (u32::from(size) - 1) != 0 {
+        Err(Trap::Alignment { pc, addr: ea })
+    } else {
+        Ok(())
+    }
+}
+
+/// Arithmetic shift right by `n` (0..=63, ≥ 32 fills with the sign) and the CA bit:
+/// set if the source is negative and any 1 bit was shifted out.
+fn sraw(s: u32, n: u32) -> (u32, bool) {
+    let neg = (s as i32) < 0;
+    if n > 31 {
+        return (if neg { u32::MAX } else { 0 }, neg);
+    }
+    let r = ((s as i32) >> n) as u32;
+    let lost = s & ((1u64 << n) - 1) as u32;
+    (r, neg && lost != 0)
+}
