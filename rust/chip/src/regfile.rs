@@ -2,17 +2,9 @@
 //! silicon does. Registers the map marks unreadable answer with an error, as on a board
 //! (chip.md §4.5), and the host keeps its shadow copy for them.
 
-use regmap::{locate, Access, Location, RegisterDesc};
+use regmap::{locate, Access, Location};
 use wire::pages::PagedWords;
 use wire::ErrorCode;
-
-/// The reset word of one register word, from its fields' reset values.
-pub fn reset_word(reg: &RegisterDesc, word: u8) -> u32 {
-    reg.fields
-        .iter()
-        .filter(|f| f.word == word)
-        .fold(0, |w, f| w | f.to_raw(f.reset) << f.lsb)
-}
 
 #[derive(Debug, Default)]
 pub struct RegisterFile {
@@ -84,7 +76,7 @@ impl RegisterFile {
     pub fn value(&self, address: u32, loc: &Location) -> u32 {
         match self.stored(address) {
             Some(w) => w,
-            None => reset_word(loc.register, loc.word),
+            None => regmap::codec::reset_word(loc.register, loc.word),
         }
     }
 

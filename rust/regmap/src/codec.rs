@@ -27,6 +27,14 @@ pub fn reset_values(reg: &RegisterDesc) -> Vec<i64> {
     reg.fields.iter().map(|f| f.reset).collect()
 }
 
+/// The reset word of one word of a register, from its fields' reset values.
+pub fn reset_word(reg: &RegisterDesc, word: u8) -> u32 {
+    reg.fields
+        .iter()
+        .filter(|f| f.word == word)
+        .fold(0, |w, f| w | f.to_raw(f.reset) << f.lsb)
+}
+
 pub(crate) fn check_writable(reg: &'static RegisterDesc) -> Result<(), RegmapError> {
     if reg.access.writable() {
         Ok(())

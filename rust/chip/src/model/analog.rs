@@ -250,7 +250,7 @@ fn words<const N: usize>(regs: &RegisterFile, reg: usize, index: u32) -> [u32; N
         if let Ok(a) = r.address(index, i as u8) {
             *x = regs
                 .stored(a)
-                .unwrap_or_else(|| crate::regfile::reset_word(r, i as u8));
+                .unwrap_or_else(|| regmap::codec::reset_word(r, i as u8));
         }
     }
     w

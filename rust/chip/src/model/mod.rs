@@ -174,7 +174,7 @@ impl Chip {
             let membrane = |n: usize| v[n];
             let correlation = |s: usize, r: usize, c: usize| routing.correlation(s, r, c);
             let neuron_readout =
-                |s: usize, c: usize, ch: usize| cadc_neuron_readout(regs, s, c, ch);
+                |s: usize, c: usize, ch: usize| routing.cadc_reads_neuron(s, c, ch);
             return Some(
                 self.adc
                     .cadc_read(loc, &ramps, &membrane, &correlation, &neuron_readout),
@@ -294,28 +294,4 @@ impl Chip {
             _ => 0.6 + self.state.w[n] * 1e6,
         })
     }
-}
-
-/// Whether CADC channel `ch` of column `c` in synram `s` reads the neuron (else the
-/// correlation sensor), from column_correlation_quad.
-fn cadc_neuron_readout(regs: &RegisterFile, s: usize, c: usize, ch: usize) -> bool {
-    let r = &regmap::REGISTERS[id::COLUMN_CORRELATION_QUAD];
-    // The quad and entry of a column undo the synapse interleave.
-    let (q, e) = regmap::quirks::quad_entry_of_column(c as u32);
-    let index = (s * 64) as u32 + q;
-    let Ok(a) = r.address(index, 0) else {
-        return false;
-    };
-    let word = regs
-        .stored(a)
-        .unwrap_or_else(|| crate::regfile::reset_word(r, 0));
-    let name = if ch == 0 {
-        format!("enable_cadc_neuron_readout_causal_{e}")
-    } else {
-        format!("enable_cadc_neuron_readout_acausal_{e}")
-    };
-    r.fields
-        .iter()
-        .find(|f| f.name == name)
-        .is_some_and(|f| (word >> f.lsb) & 1 == 1)
 }

@@ -110,7 +110,7 @@ fn flag(word: u32, lsb: u32) -> bool {
 /// Reset words of a register instance, from the map.
 fn reset_words<const N: usize>(number: usize) -> [u32; N] {
     let reg = &regmap::REGISTERS[number];
-    std::array::from_fn(|w| crate::regfile::reset_word(reg, w as u8))
+    std::array::from_fn(|w| regmap::codec::reset_word(reg, w as u8))
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -150,7 +150,8 @@ pub struct Routing {
     acausal: Vec<f32>,
     t_pre: Vec<u64>,
     t_post: Vec<u64>,
-    /// Per neuron column: bit 0 causal, bit 1 acausal accumulation enabled.
+    /// Per neuron column: bit 0 causal, bit 1 acausal accumulation enabled; bits 2 and 3:
+    /// the causal / acausal CADC channel reads the neuron instead of the sensor.
     correlation_enable: Vec<u8>,
     /// Per neuron column: some synapse of the column has seen a pre event.
     pre_seen: Vec<bool>,

@@ -35,6 +35,14 @@ const _: () = {
     assert!(CcqReg::ENABLE_INTERNAL_CAUSAL_0_LSB == 24 + CcqReg::ENABLE_INTERNAL_CAUSAL_3_LSB);
     assert!(CcqReg::ENABLE_INTERNAL_CAUSAL_3_LSB == entry_shift(3));
     assert!(CcqReg::ENABLE_INTERNAL_ACAUSAL_3_LSB == entry_shift(3) + 1);
+    assert!(
+        CcqReg::ENABLE_CADC_NEURON_READOUT_CAUSAL_3_LSB + entry_shift(0)
+            == CcqReg::ENABLE_CADC_NEURON_READOUT_CAUSAL_0_LSB
+    );
+    assert!(
+        CcqReg::ENABLE_CADC_NEURON_READOUT_ACAUSAL_3_LSB + entry_shift(0)
+            == CcqReg::ENABLE_CADC_NEURON_READOUT_ACAUSAL_0_LSB
+    );
 };
 
 impl Routing {
@@ -122,8 +130,13 @@ impl Routing {
             let sh = entry_shift(e);
             let causal = flag(word, CcqReg::ENABLE_INTERNAL_CAUSAL_3_LSB + sh) as u8;
             let acausal = flag(word, CcqReg::ENABLE_INTERNAL_ACAUSAL_3_LSB + sh) as u8;
+            let cadc_causal =
+                flag(word, CcqReg::ENABLE_CADC_NEURON_READOUT_CAUSAL_3_LSB + sh) as u8;
+            let cadc_acausal =
+                flag(word, CcqReg::ENABLE_CADC_NEURON_READOUT_ACAUSAL_3_LSB + sh) as u8;
             let n = synram * COLUMNS + synapse_column(quad, e) as usize;
-            self.correlation_enable[n] = causal | (acausal << 1);
+            self.correlation_enable[n] =
+                causal | (acausal << 1) | (cadc_causal << 2) | (cadc_acausal << 3);
             self.update_acausal_ready(n);
         }
     }
@@ -239,6 +252,15 @@ impl Routing {
             Some(s) => (self.weights[s], self.labels[s]),
             None => (0, 0),
         }
+    }
+
+    /// Whether CADC channel `channel` (0 causal, 1 acausal) of `column` in `synram` reads
+    /// the neuron rather than the correlation sensor (column_correlation_quad).
+    pub fn cadc_reads_neuron(&self, synram: usize, column: usize, channel: usize) -> bool {
+        let bit = if channel == 0 { 4 } else { 8 };
+        self.correlation_enable
+            .get(synram * COLUMNS + column)
+            .is_some_and(|e| e & bit != 0)
     }
 
     /// Introspection: the stored `common_correlation_config` words of a synram.
