@@ -7,6 +7,7 @@ import subprocess
 import sys
 import threading
 import time
+from typing import Any
 
 import numpy as np
 import pytest
@@ -177,22 +178,21 @@ def test_faulty_transport_wraps_any_transport() -> None:
 # ---- fuzzing the decoders: typed errors only, never a crash --------------------------------
 
 
-@given(st.binary(max_size=300))
-def test_instruction_decoder_fuzz(data: bytes) -> None:
+@pytest.mark.parametrize(
+    ("decode", "encode"),
+    [
+        (_core.wire_decode_instructions, _core.wire_encode_instructions),
+        (_core.wire_decode_responses, _core.wire_encode_responses),
+    ],
+    ids=["instructions", "responses"],
+)
+@given(data=st.binary(max_size=300))
+def test_message_decoders_fuzz(decode: Any, encode: Any, data: bytes) -> None:  # noqa: ANN401
     try:
-        ops = _core.wire_decode_instructions(data)
+        ops = decode(data)
     except _core.WireError:
         return
-    assert _core.wire_encode_instructions(ops) == data
-
-
-@given(st.binary(max_size=300))
-def test_response_decoder_fuzz(data: bytes) -> None:
-    try:
-        ops = _core.wire_decode_responses(data)
-    except _core.WireError:
-        return
-    assert _core.wire_encode_responses(ops) == data
+    assert encode(ops) == data
 
 
 @given(st.binary(max_size=2000))

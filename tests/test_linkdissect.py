@@ -363,7 +363,7 @@ def test_handshake_layout():
         decode_handshake(b"BSS3" + payload[4:])
     with pytest.raises(ValueError):
         decode_handshake(payload + b"\x00")
-    assert decode_handshake(b"XXXX" + payload[4:], strict=False).magic == b"XXXX"
+    assert decode_handshake(b"NOPE" + payload[4:], strict=False).magic == b"NOPE"
 
 
 def test_reject_layout():
