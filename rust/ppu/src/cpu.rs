@@ -65,10 +65,63 @@ pub enum Trap {
 /// Byte-addressed memory as the core sees it. `size` is 1, 2 or 4; the memory
 /// defines the byte order of multi-byte accesses (big-endian for the PPU). Alignment
 /// is checked by the core before it calls the memory.
+///
+/// The vector methods serve the FXV unit. They return the cycles the access occupies
+/// the vector unit, because only the memory knows what lies behind an address (local
+/// SRAM, a synapse array, the CADC, FPGA memory); the figures are the silicon costs of
+/// ppu.md §2. The defaults suit a plain memory: `fxvlax`/`fxvstax` as 32 word accesses
+/// at the SRAM cost, and no I/O space (`fxvinx`/`fxvoutx` fault).
 pub trait Memory {
     fn load(&mut self, addr: u32, size: u8) -> Result<u32, Fault>;
     fn store(&mut self, addr: u32, size: u8, value: u32) -> Result<(), Fault>;
+
+    /// Cycles a scalar access to `addr` takes beyond the local-memory cost (the bus
+    /// window to chip registers and the FPGA memories are slower).
+    fn extra_latency(&self, addr: u32) -> u64 {
+        let _ = addr;
+        0
+    }
+
+    /// `fxvlax`: 128 bytes from `addr` (element 0 at the lowest address).
+    fn load_vector(&mut self, addr: u32, out: &mut [u8; 128]) -> Result<u64, Fault> {
+        for (i, chunk) in out.chunks_exact_mut(4).enumerate() {
+            let w = self.load(addr.wrapping_add(4 * i as u32), 4)?;
+            chunk.copy_from_slice(&w.to_be_bytes());
+        }
+        Ok(VECTOR_LOAD_CYCLES)
+    }
+
+    /// `fxvstax`: 128 bytes to `addr`.
+    fn store_vector(&mut self, addr: u32, data: &[u8; 128]) -> Result<u64, Fault> {
+        // Check the whole range first so that a fault leaves memory unchanged.
+        self.load(addr, 4)?;
+        self.load(addr.wrapping_add(124), 4)?;
+        for (i, chunk) in data.chunks_exact(4).enumerate() {
+            let w = u32::from_be_bytes([chunk[0], chunk[1], chunk[2], chunk[3]]);
+            self.store(addr.wrapping_add(4 * i as u32), 4, w)?;
+        }
+        Ok(VECTOR_STORE_CYCLES)
+    }
+
+    /// `fxvinx`: one 128-byte vector from the I/O space at effective address `ea`
+    /// (ppu.md §2, "fxvinx/fxvoutx I/O address space").
+    fn vector_in(&mut self, ea: u32, out: &mut [u8; 128]) -> Result<u64, Fault> {
+        let _ = out;
+        Err(Fault::Bus { addr: ea })
+    }
+
+    /// `fxvoutx`: writes the bytes of `data` whose bit is set in `enable` (bit i =
+    /// byte i) to the I/O space at `ea`; the other bytes stay untouched.
+    fn vector_out(&mut self, ea: u32, data: &[u8; 128], enable: u128) -> Result<u64, Fault> {
+        let _ = (data, enable);
+        Err(Fault::Bus { addr: ea })
+    }
 }
+
+/// Vector-unit cycles of an `fxvlax` from local SRAM (ppu.md §2: 49 ± 5 with a `sync`).
+pub const VECTOR_LOAD_CYCLES: u64 = 48;
+/// Vector-unit cycles of an `fxvstax` to local SRAM (47 ± 5 with a `sync`).
+pub const VECTOR_STORE_CYCLES: u64 = 46;
 
 /// The 16 KiB local SRAM at address 0, big-endian. Accesses reaching past its end
 /// (or with a size other than 1, 2, 4) are [`Fault::Bus`].

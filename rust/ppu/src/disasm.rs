@@ -191,6 +191,7 @@ fn generic(mn: &str, ops: Operands<'_>, address: u32) -> String {
         Operands::CrMask(f) if mn == "mfocrf" => format!("{mn} r{},{}", f.reg, f.fxm),
         Operands::CrMask(f) => format!("{mn} {},r{}", f.fxm, f.reg),
         Operands::SprMove(f) => format!("{mn} r{},{}", f.reg, f.spr),
+        Operands::Fxv(f) => f.text(),
         Operands::None => mn.to_string(),
     }
 }

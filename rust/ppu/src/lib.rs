@@ -9,6 +9,7 @@
 pub mod cpu;
 pub mod disasm;
 pub mod insn;
+pub mod vector;
 
 pub use cpu::{Cpu, Fault, Memory, RunOutcome, Sram, StepOutcome, Trap};
 pub use disasm::disassemble;

@@ -191,6 +191,8 @@ impl Cpu {
                 MEM
             }
             Eciwx(_) | Ecowx(_) => return Err(illegal),
+            // The vector unit is not modelled yet.
+            Fxv(_) => return Err(illegal),
             // ---- branches -----------------------------------------------------------
             B(f) => {
                 let base = if f.aa { 0 } else { pc };

@@ -11,6 +11,23 @@ pub(crate) trait Form: Sized {
     fn dec(w: u32) -> Option<Self>;
     /// The operand bits (opcode bits not included).
     fn enc(&self) -> Result<u32, EncodeError>;
+    /// The reserved bits of this instance (only the vector form varies per opcode).
+    fn reserved_bits(&self) -> u32 {
+        Self::RESERVED
+    }
+}
+
+impl Form for Fxv {
+    const RESERVED: u32 = 0;
+    fn dec(w: u32) -> Option<Self> {
+        Fxv::decode(w)
+    }
+    fn enc(&self) -> Result<u32, EncodeError> {
+        self.encode()
+    }
+    fn reserved_bits(&self) -> u32 {
+        self.op.shape().reserved()
+    }
 }
 
 /// D-form with a signed immediate: `mulli subfic addic addic. addi addis`.

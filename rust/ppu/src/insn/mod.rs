@@ -17,8 +17,8 @@
 //! `cmpi`/`cmpli`/`cmp`/`cmpl`, because `L = 1` selects a 64-bit compare that a 32-bit
 //! core does not have.
 //!
-//! Opcode 4 (the vector unit) and everything else not in the list decode to
-//! [`DecodeError::Illegal`].
+//! Opcode 4 is the vector unit: its 53 instructions are the one variant [`Insn::Fxv`]
+//! (see [`fxv`]). Everything else not in the list decodes to [`DecodeError::Illegal`].
 
 use thiserror::Error;
 
@@ -93,8 +93,10 @@ pub(crate) fn r(w: u32, start: u32) -> u8 {
 }
 
 mod forms;
+pub mod fxv;
 mod xforms;
 pub use forms::*;
+pub use fxv::{Fxv, FxvCond, FxvOp, FxvShape};
 pub use xforms::*;
 
 // ---------------------------------------------------------------------------------------
@@ -199,7 +201,7 @@ macro_rules! instructions {
 
             fn reserved(&self) -> u32 {
                 match self {
-                    $( $( Insn::$v(_) => <$form as Form>::RESERVED, )* )*
+                    $( $( Insn::$v(f) => f.reserved_bits(), )* )*
                     $( Insn::$u => UNIT_RESERVED, )*
                 }
             }
@@ -407,11 +409,25 @@ instructions! {
             Mfspr = k(31, 339), "mfspr";
             Mtspr = k(31, 467), "mtspr";
         }
+        Fxv {
+            /// One of the 53 vector instructions (opcode 4); see [`fxv`].
+            Fxv = k(4, 0), "fxv";
+        }
     }
     units {
         Rfmci = k(19, 38), "rfmci";
         Rfi = k(19, 50), "rfi";
         Rfci = k(19, 51), "rfci";
+    }
+}
+
+impl Insn {
+    /// The mnemonic, with the vector instructions' own names (`fxvaddbm`, not `fxv`).
+    pub fn name(&self) -> &'static str {
+        match self {
+            Insn::Fxv(f) => f.op.mnemonic(),
+            _ => self.mnemonic(),
+        }
     }
 }
 
