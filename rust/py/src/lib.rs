@@ -2,6 +2,7 @@
 //! in the crates.
 
 mod errors;
+mod ppu_iss;
 mod regs;
 mod wire;
 
@@ -13,5 +14,6 @@ fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     errors::add_to(m)?;
     regs::add_to(m)?;
     wire::add_to(m)?;
+    ppu_iss::add_to(m)?;
     Ok(())
 }
