@@ -166,3 +166,17 @@ def wire_decode_instructions(payload: bytes) -> list[tuple[Any, ...]]: ...
 def wire_encode_responses(ops: list[tuple[Any, ...]]) -> bytes: ...
 def wire_decode_responses(payload: bytes) -> list[tuple[Any, ...]]: ...
 def locate_address(address: int) -> tuple[str, int, int] | None: ...
+
+# ---- PPU instruction-set simulator (differential testing) ----------------------------
+
+def ppu_run_snippet(
+    words: list[int] | U32,
+    gpr: list[int],
+    cr: int,
+    xer: int,
+    lr: int,
+    ctr: int,
+    memory: bytes | None = None,
+    memory_base: int | None = None,
+    max_steps: int = 10_000,
+) -> dict[str, Any]: ...
