@@ -10,6 +10,7 @@
 //! of registers it produces, takes injected spikes, and runs as time advances.
 
 use crate::model::{Chip, Event};
+use crate::ppus::Ppus;
 use crate::regfile::RegisterFile;
 use regmap::{id, REGISTERS};
 use wire::instr::{Instruction, Response};
@@ -42,6 +43,8 @@ pub struct Executor {
     pub injected: Vec<(u64, u16)>,
     max_payload: usize,
     pub chip: Chip,
+    /// The two plasticity processors, run in lock-step with the chip.
+    pub ppus: Ppus,
     events: Vec<Event>,
 }
 
@@ -62,6 +65,7 @@ impl Executor {
             injected: Vec::new(),
             max_payload: 64 * 1024,
             chip: Chip::new(seed),
+            ppus: Ppus::new(seed),
             events: Vec::new(),
         }
     }
@@ -127,9 +131,20 @@ impl Executor {
     /// while event recording is on.
     pub fn advance(&mut self, cycles: u64, out: &mut Vec<Vec<u8>>) {
         let from = self.now;
-        self.now += cycles;
+        let to = from + cycles;
+        let mut chip_time = from;
+        if self.ppus.any_released() {
+            self.ppus.run(
+                to,
+                &mut self.regs,
+                &mut self.chip,
+                &mut chip_time,
+                &mut self.events,
+            );
+        }
+        self.now = to;
         self.chip
-            .advance(&self.regs, from, self.now, &mut self.events);
+            .advance(&self.regs, chip_time, to, &mut self.events);
         if self.events.is_empty() {
             return;
         }
@@ -156,6 +171,9 @@ impl Executor {
     /// A register read as the executor answers it: live values for the timer and systime.
     fn read(&mut self, address: u32) -> Result<u32, ErrorCode> {
         let (loc, stored) = self.regs.read(address)?;
+        if let Some(a) = Ppus::classify(&loc) {
+            return Ok(self.ppus.host_read(&a));
+        }
         let r = loc.number;
         if let Some(v) = self.chip.read(&self.regs, &loc, self.now) {
             return Ok(v);
@@ -173,6 +191,9 @@ impl Executor {
         match self.regs.write(address, word) {
             Ok(loc) => {
                 let r = loc.number;
+                if let Some(a) = Ppus::classify(&loc) {
+                    return self.ppus.host_write(&a, word, self.now);
+                }
                 self.chip.on_write(&loc, word, self.now);
                 if r == id::TIMER {
                     self.timer_epoch = self.now;
@@ -292,10 +313,10 @@ impl Executor {
     }
 
     /// The end of a slice of `length` cycles started at `start`: only while the analog
-    /// core runs (register-only time costs nothing to simulate), checked per instruction
-    /// because the program itself may switch the core on.
+    /// core or a PPU runs (register-only time costs nothing to simulate), checked per
+    /// instruction because the program itself may switch the core on.
     fn slice_end(&self, start: u64, length: u64) -> u64 {
-        if self.chip.analog_on() {
+        if self.chip.analog_on() || self.ppus.any_running() {
             start.saturating_add(length)
         } else {
             u64::MAX

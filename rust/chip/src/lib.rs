@@ -6,6 +6,7 @@
 pub mod emulator;
 pub mod executor;
 pub mod model;
+pub mod ppus;
 pub mod regfile;
 
 pub use emulator::Emulator;

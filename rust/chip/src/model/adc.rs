@@ -372,18 +372,35 @@ impl Adcs {
                 let trace = if channel == 0 { causal } else { acausal };
                 V_CORR_RESET - f64::from(trace) * V_PER_TRACE_UNIT
             };
-            let r = ramp[2 * synram + column / 128];
-            let ch = channel_index(synram, channel, column);
-            let analog = self.analog_offset.get(ch).copied().unwrap_or(0.0);
-            let noise = CADC_NOISE_SIGMA * self.cadc_noise.normal();
-            let x = (v - r.v0) / r.lsb + analog + noise;
-            // NaN (lsb 0, NaN input) converts to 0; infinities clamp.
-            let code = x.floor().clamp(0.0, 255.0) as i32;
-            let digital = i32::from(self.digital_offset.get(ch).copied().unwrap_or(0));
-            let sample = (code + digital).clamp(0, 255) as u32;
-            out |= sample << regmap::quirks::entry_shift(entry);
+            let sample =
+                self.cadc_convert(synram, channel, column, v, &ramp[2 * synram + column / 128]);
+            out |= u32::from(sample) << regmap::quirks::entry_shift(entry);
         }
         out
+    }
+
+    /// One CADC conversion of voltage `v` on channel (synram, channel, column): ramp,
+    /// the channel's analog and digital offsets and noise, clamped to 8 bit. 0 while the
+    /// CADC of that synram is disabled.
+    pub fn cadc_convert(
+        &mut self,
+        synram: usize,
+        channel: usize,
+        column: usize,
+        v: f64,
+        r: &Ramp,
+    ) -> u8 {
+        if synram >= CADCS || !self.cadc_enabled(synram) {
+            return 0;
+        }
+        let ch = channel_index(synram, channel, column);
+        let analog = self.analog_offset.get(ch).copied().unwrap_or(0.0);
+        let noise = CADC_NOISE_SIGMA * self.cadc_noise.normal();
+        let x = (v - r.v0) / r.lsb + analog + noise;
+        // NaN (lsb 0, NaN input) converts to 0; infinities clamp.
+        let code = x.floor().clamp(0.0, 255.0) as i32;
+        let digital = i32::from(self.digital_offset.get(ch).copied().unwrap_or(0));
+        (code + digital).clamp(0, 255) as u8
     }
 
     /// Advance to `time` (FPGA cycles, called once per cycle while recording, otherwise may

@@ -137,10 +137,7 @@ impl Chip {
                 // Hemisphere h, quad q: circuits 4q..4q+3 of that row jump to V_reset.
                 let (h, q) = (loc.index as usize / 64, loc.index as usize % 64);
                 for c in 4 * q..4 * q + 4 {
-                    let n = h * COLUMNS + c;
-                    if let Some(&v) = self.params.v_reset.get(n) {
-                        self.state.v[n] = v;
-                    }
+                    self.reset_neuron(h * COLUMNS + c);
                 }
             }
             _ => {
@@ -154,6 +151,47 @@ impl Chip {
                     self.adc.on_write(loc, word, now);
                 }
             }
+        }
+    }
+
+    /// Neuron `n`'s membrane jumps to its reset potential (a neuron-reset write).
+    pub fn reset_neuron(&mut self, n: usize) {
+        if let Some(&v) = self.params.v_reset.get(n) {
+            self.state.v[n] = v;
+        }
+    }
+
+    /// One CADC row read as a PPU vector sees it: channel 0 causal / 1 acausal of row
+    /// `row` of `synram`, byte j = column 2 j + `half`; each channel reads its correlation
+    /// sensor or, where the column switch says so, the neuron's membrane.
+    #[allow(clippy::too_many_arguments)]
+    pub fn ppu_cadc_row(
+        &mut self,
+        regs: &RegisterFile,
+        now: u64,
+        synram: usize,
+        row: usize,
+        half: usize,
+        channel: usize,
+        out: &mut [u8; 128],
+    ) {
+        self.refresh(regs, now);
+        let ramps = self.ramps();
+        for (j, o) in out.iter_mut().enumerate() {
+            let column = 2 * j + (half & 1);
+            let v = if self.routing.cadc_reads_neuron(synram, column, channel) {
+                self.state
+                    .v
+                    .get(synram * COLUMNS + column)
+                    .copied()
+                    .unwrap_or(0.0)
+            } else {
+                let (causal, acausal) = self.routing.correlation(synram, row, column);
+                let trace = if channel == 0 { causal } else { acausal };
+                adc::V_CORR_RESET - f64::from(trace) * adc::V_PER_TRACE_UNIT
+            };
+            let ramp = &ramps[(2 * synram + column / 128) % QUADRANTS];
+            *o = self.adc.cadc_convert(synram, channel, column, v, ramp);
         }
     }
 

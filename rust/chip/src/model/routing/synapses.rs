@@ -234,6 +234,87 @@ impl Routing {
         }
     }
 
+    // ------------------------------------------------------- PPU vector access (row halves)
+    //
+    // A row half is what one PPU vector holds: byte j of half `h` of a row is column
+    // 2 j + h (ppu.md §2). Values are the logical 6-bit weights and labels.
+
+    fn half_index(synram: usize, row: usize, half: usize, j: usize) -> Option<usize> {
+        synapse_index(synram, row, 2 * j + (half & 1))
+    }
+
+    /// The weights (`labels` false) or labels of a row half.
+    pub fn row_half(
+        &self,
+        synram: usize,
+        row: usize,
+        half: usize,
+        labels: bool,
+        out: &mut [u8; 128],
+    ) {
+        let src = if labels { &self.labels } else { &self.weights };
+        for (j, o) in out.iter_mut().enumerate() {
+            *o = Self::half_index(synram, row, half, j).map_or(0, |s| src[s]);
+        }
+    }
+
+    /// Writes the bytes of a row half whose bit is set in `enable` (bit j = byte j),
+    /// keeping their low 6 bits.
+    pub fn set_row_half(
+        &mut self,
+        synram: usize,
+        row: usize,
+        half: usize,
+        labels: bool,
+        data: &[u8; 128],
+        enable: u128,
+    ) {
+        let dst = if labels {
+            &mut self.labels
+        } else {
+            &mut self.weights
+        };
+        for (j, &d) in data.iter().enumerate() {
+            if enable >> j & 1 == 1 {
+                if let Some(s) = Self::half_index(synram, row, half, j) {
+                    dst[s] = d & 0x3F;
+                }
+            }
+        }
+    }
+
+    /// Clears both correlation traces of the enabled synapses of a row half.
+    pub fn reset_correlation_half(&mut self, synram: usize, row: usize, half: usize, enable: u128) {
+        for j in 0..128 {
+            if enable >> j & 1 == 1 {
+                if let Some(s) = Self::half_index(synram, row, half, j) {
+                    self.causal[s] = 0.0;
+                    self.acausal[s] = 0.0;
+                }
+            }
+        }
+    }
+
+    /// Clears one correlation channel (0 causal, 1 acausal) of a whole row half: the
+    /// reset that follows a CADC read with the reset modifier.
+    pub fn reset_correlation_channel_half(
+        &mut self,
+        synram: usize,
+        row: usize,
+        half: usize,
+        channel: usize,
+    ) {
+        for j in 0..128 {
+            if let Some(s) = Self::half_index(synram, row, half, j) {
+                if channel == 0 {
+                    self.causal[s] = 0.0;
+                } else {
+                    self.acausal[s] = 0.0;
+                }
+            }
+        }
+    }
+
     // ------------------------------------------------------------------ introspection
 
     /// Correlation traces of synapse (synram, row, column) in trace units: (causal,
