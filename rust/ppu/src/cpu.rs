@@ -1,12 +1,66 @@
-//! The scalar interpreter of the Nux core (ppu.md §1).
+//! The scalar interpreter of the Nux core (ppu.md §1), its interrupts and timers, and
+//! the timing of its vector unit (§2).
 //!
-//! [`Cpu::step`] fetches, decodes and executes one instruction against a [`Memory`].
-//! Synchronous exceptions are **reported** to the caller as a [`Trap`] rather than
-//! vectored to the interrupt table: when `step` returns `Err`, no architected state has
-//! changed (the one exception is `stmw`, whose stores before a faulting word stay
-//! done), `pc` still points at the offending instruction, and neither `cycles` nor
-//! `instructions` advanced. Asynchronous interrupts, the decrementer and FIT are not
-//! modelled yet: `DEC`, `TCR`, `TSR`, … are plain storage.
+//! **Drivers.** [`Cpu::step`] executes one instruction, [`Cpu::run`] up to a number of
+//! instructions (stopping when the core sleeps), [`Cpu::run_until`] up to a cycle
+//! count (sleeping through `wait`, so a host can run the core in lock-step with a
+//! clock), and [`Cpu::advance_sleep`] lets a sleeping core's time pass.
+//!
+//! **Synchronous exceptions** (illegal word, `tw`/`twi`, misaligned access, bus
+//! fault) follow [`Cpu::trap_policy`]:
+//! - [`TrapPolicy::Report`] (default): the driver returns `Err(Trap)` and the
+//!   instruction changed nothing (the one exception is `stmw`, whose stores before a
+//!   faulting word stay done); `pc` still points at it and neither `cycles` nor
+//!   `instructions` advanced.
+//! - [`TrapPolicy::Vector`]: the interrupt is taken as on silicon and the trap is kept
+//!   in [`Cpu::last_trap`]: an illegal word goes to program (0x1C) with `ESR.PIL`, a
+//!   true trap to program with `ESR.PTR`, a misaligned data access to alignment (0x18)
+//!   and a data bus fault to data storage (0x0C), both with `DEAR` = the address and
+//!   `ESR.ST` for stores; a fetch fault (or a misaligned `pc`) to instruction storage
+//!   (0x10). Instructions never reach the vector as one: only one of alignment and
+//!   trap can arise from one instruction, so their priority never has to be decided.
+//!
+//! **Interrupt entry** (all kinds, [`Interrupt`]): SRR0 ← the faulting instruction
+//! (synchronous) or the next one (asynchronous), SRR1 ← MSR, MSR keeps only CE, ME
+//! and DE (Book E base class; the critical and machine-check classes use CSRR/MCSRR),
+//! `pc` ← the fixed vector `4 · offset`, and it costs [`INTERRUPT_ENTRY_CYCLES`].
+//! `rfi`/`rfci`/`rfmci` restore.
+//!
+//! **Asynchronous interrupts** are always taken through their vectors, at instruction
+//! boundaries, when MSR.EE is set, in the priority external input
+//! ([`Cpu::external_input`], a level the host drives; the ICCR/GIN routing is not
+//! modelled), then FIT (`TSR.FIS` and `TCR.FIE`), then decrementer (`TSR.DIS` and
+//! `TCR.DIE`), then doorbell ([`Cpu::doorbell`] and ICCR bit 0; consumed on entry).
+//! The status bits
+//! are levels: a handler must clear them (`mtspr TSR` with 1s) before re-enabling EE.
+//!
+//! **Timers** count core cycles. `DEC` decrements by one per cycle; at its 1 → 0
+//! transition `TSR.DIS` is set and, if `TCR.ARE` and `DECAR` ≠ 0, it is reloaded from
+//! `DECAR` in that cycle (period `DECAR`); otherwise it stays at 0. An `mtspr DEC`
+//! takes effect at the start of the instruction (a following `mfspr` reads one less).
+//! The FIT sets `TSR.FIS` when time-base bit 8 + 4·FP (FP = `TCR` LSB-0 bits 24–25,
+//! the taps 2^8/12/16/20) turns from 0 to 1, i.e. every 2^(9 + 4·FP) cycles. Both are
+//! computed in closed form: a 31-cycle divide or a long sleep costs O(1). The hot loop
+//! compares `cycles` with a precomputed next event; between driver calls `dec` and
+//! `tsr` are current, so a host may use them (and every other field) as plain data.
+//!
+//! **Sleep.** `wait` with WC = 0 puts the core to sleep; `wait` with WC ≠ 0 is a no-op.
+//! `step`/`run` on a sleeping core return [`StepOutcome::Sleep`] without advancing
+//! time; `run_until`/`advance_sleep` advance time (counted in
+//! [`Stats::sleep_cycles`]) until an enabled interrupt wakes the core (it is taken,
+//! SRR0 = the instruction after `wait`). A host may also wake the core by clearing
+//! [`Cpu::sleeping`].
+//!
+//! **Vector unit.** An FXV instruction executes functionally when it issues (scalar
+//! and vector coherence is software-managed, so a correct program cannot tell), and
+//! its timing is modelled: it costs the scalar core one cycle and enters a queue of
+//! [`VECTOR_QUEUE_DEPTH`] pending instructions, which the unit executes in order, each
+//! for the cycles `VectorUnit::execute` returned; issuing into a full queue stalls the
+//! scalar core until the oldest completes ([`Stats::vector_queue_stall_cycles`]).
+//! `sync`, `mtmsr`, `tw` and `twi` are context-synchronising: they first wait until
+//! the unit is empty ([`Stats::sync_stall_cycles`]; a trapping `tw` does not wait).
+//! So `mfspr 284; fxvlax; sync; mfspr 284` reads a difference of 2 + the `fxvlax`
+//! occupancy, which is ppu.md's "49 ± 5, minus 1" with an occupancy of 48.
 //!
 //! Choices where the ISA leaves results undefined or the core is not yet modelled:
 //! - `divw`/`divwu` by zero and `0x8000_0000 / -1` give 0 (OV is set if OE = 1).
@@ -15,25 +69,35 @@
 //! - Invalid forms are [`Trap::Illegal`]: load-with-update with `ra = 0` or `ra = rt`,
 //!   store-with-update with `ra = 0`, `lmw` with `ra` in `rt..=31`, `bcctr` with BO
 //!   bit 2 = 0 (CTR decrement).
-//! - `eciwx`/`ecowx` (external control, a bus the model does not have yet) are
-//!   [`Trap::Illegal`] for now.
+//! - `eciwx`/`ecowx` address an external-control bus the model does not have; they
+//!   are [`Trap::Illegal`].
 //! - `mfspr`/`mtspr` of an SPR number not in the Nux `Spr_index` list is
 //!   [`Trap::Illegal`]. `GIN` is read-only (writes are ignored); writing `TSR` clears
 //!   the bits written as 1 (Book E write-1-to-clear). The time base (`TBL` 284 /
 //!   `TBU` 285) is `cycles` plus an offset that `mtspr` of TBL/TBU adjusts; a read
 //!   sees the cycles of all instructions completed before it.
-//! - A sleeping core (after `wait` with WC = 0) executes nothing: `step` returns
-//!   [`StepOutcome::Sleep`] until the caller clears [`Cpu::sleeping`]. `wait` with
-//!   WC ≠ 0 is a no-op.
 //! - Cycle costs follow the latency table: ALU/logical/rotate/compare/branch/SPR moves
-//!   1, `mul*` 4, `div*` 31, load/store (with or without update) 2, `lmw`/`stmw`
-//!   32 − rt.
+//!   1, `mul*` 4, `div*` 31, load/store (with or without update) 2 plus
+//!   [`Memory::extra_latency`] of the address, `lmw`/`stmw` 32 − rt plus the extra
+//!   latency of each word.
+//! - Statistics are in [`Cpu::stats`]; [`Cpu::trace`] records executed instructions
+//!   up to a limit.
 
 use thiserror::Error;
 
-use crate::insn::decode;
-
 mod exec;
+mod irq;
+mod run;
+mod stats;
+mod vq;
+
+pub use irq::{
+    Interrupt, TrapPolicy, ESR_PIL, ESR_PTR, ESR_ST, ICCR_DOORBELL_EN, INTERRUPT_ENTRY_CYCLES,
+    MSR_CE, MSR_DE, MSR_EE, MSR_ME, MSR_PR, TCR_ARE, TCR_DIE, TCR_FIE, TCR_FP_MASK, TCR_FP_SHIFT,
+    TSR_DIS, TSR_FIS,
+};
+pub use stats::{Stats, Trace, TraceEntry};
+pub use vq::VECTOR_QUEUE_DEPTH;
 
 /// Size of the local SRAM in bytes (16 KiB).
 pub const SRAM_BYTES: usize = 16 * 1024;
@@ -296,12 +360,48 @@ pub struct Cpu {
     pub amr: u32,
     pub ctrl: u32,
     pub vrsave: u32,
+    /// What a synchronous exception does (default: report it to the caller).
+    pub trap_policy: TrapPolicy,
+    /// The last synchronous exception taken through a vector (policy `Vector`).
+    pub last_trap: Option<Trap>,
+    /// The external-input interrupt line (level; the host sets and clears it).
+    pub external_input: bool,
+    /// A doorbell message is pending (taken if ICCR enables it; consumed on entry).
+    pub doorbell: bool,
+    /// The FXV vector unit's architected state.
+    pub vector: crate::vector::VectorUnit,
+    /// Run statistics.
+    pub stats: Stats,
+    /// Records executed instructions when `Some` (see [`Trace::new`]).
+    pub trace: Option<Trace>,
+    /// While a run is under way: the cycle at which `dec` and `tsr` were last brought
+    /// up to date; `None` between runs (then they are current).
+    pub(crate) timer_anchor: Option<u64>,
+    /// The first cycle at which the timers or pending interrupts need attention.
+    pub(crate) next_event: u64,
+    pub(crate) vq: vq::VectorQueue,
 }
 
 impl Cpu {
     /// A core in its reset state.
     pub fn new() -> Self {
         Self::default()
+    }
+
+    /// Instructions completed by the scalar pipeline alone (not FXV).
+    pub fn scalar_instructions(&self) -> u64 {
+        self.instructions
+            .wrapping_sub(self.stats.vector_instructions)
+    }
+
+    /// FXV instructions issued but not completed by the vector unit.
+    pub fn vector_pending(&self) -> usize {
+        self.vq.pending(self.cycles)
+    }
+
+    /// The cycle from which the vector unit is idle.
+    pub fn vector_idle_at(&self) -> u64 {
+        self.vq.idle_at()
     }
 
     /// The 64-bit time base.
@@ -321,7 +421,7 @@ impl Cpu {
             LR => self.lr,
             CTR => self.ctr,
             AMR => self.amr,
-            DEC => self.dec,
+            DEC => self.dec_at(self.cycles),
             SRR0 => self.srr0,
             SRR1 => self.srr1,
             DECAR => self.decar,
@@ -349,6 +449,12 @@ impl Cpu {
     /// Writes an SPR; `false` for a number the core does not have.
     pub fn write_spr(&mut self, n: u16, v: u32) -> bool {
         use spr::*;
+        if matches!(n, DEC | DECAR | TCR | TSR | TBL | TBU | ICCR) {
+            // The old settings govern the time up to now; the new ones from now on,
+            // and the next event has to be recomputed.
+            self.sync_timers();
+            self.next_event = 0;
+        }
         match n {
             XER => self.xer = v & (XER_SO | XER_OV | XER_CA),
             LR => self.lr = v,
@@ -384,48 +490,6 @@ impl Cpu {
             _ => return false,
         }
         true
-    }
-
-    /// Executes one instruction (see the module docs for trap semantics).
-    pub fn step(&mut self, mem: &mut impl Memory) -> Result<StepOutcome, Trap> {
-        if self.sleeping {
-            return Ok(StepOutcome::Sleep);
-        }
-        let pc = self.pc;
-        if pc & 3 != 0 {
-            return Err(Trap::Alignment { pc, addr: pc });
-        }
-        let word = mem
-            .load(pc, 4)
-            .map_err(|fault| Trap::Memory { pc, fault })?;
-        let insn = decode(word).map_err(|_| Trap::Illegal { pc, word })?;
-        let mut next = pc.wrapping_add(4);
-        let cycles = self.exec(insn, pc, word, &mut next, mem)?;
-        self.pc = next;
-        self.cycles = self.cycles.wrapping_add(cycles);
-        self.instructions = self.instructions.wrapping_add(1);
-        Ok(if self.sleeping {
-            StepOutcome::Sleep
-        } else {
-            StepOutcome::Continue
-        })
-    }
-
-    /// Steps until the core sleeps or `max_instructions` instructions executed.
-    pub fn run(
-        &mut self,
-        mem: &mut impl Memory,
-        max_instructions: u64,
-    ) -> Result<RunOutcome, Trap> {
-        let start = self.instructions;
-        for _ in 0..max_instructions {
-            if self.step(mem)? == StepOutcome::Sleep {
-                return Ok(RunOutcome::Sleep {
-                    executed: self.instructions.wrapping_sub(start),
-                });
-            }
-        }
-        Ok(RunOutcome::Limit)
     }
 
     // ---- helpers used by exec -------------------------------------------------------

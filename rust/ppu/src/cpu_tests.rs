@@ -2,6 +2,8 @@
 
 use proptest::prelude::*;
 
+mod interrupts;
+
 use crate::cpu::{rot_mask, spr, XER_CA, XER_OV, XER_SO};
 use crate::insn::*;
 use crate::{encode, Cpu, Memory, RunOutcome, Sram, StepOutcome, Trap};

@@ -2,6 +2,7 @@
 
 use super::{add3, fxm_mask, rot_mask, Cpu, Memory, Trap};
 use crate::insn::*;
+use crate::vector::VectorTrap;
 
 const ALU: u64 = 1;
 const MUL: u64 = 4;
@@ -41,7 +42,7 @@ impl Cpu {
             // ---- D-form arithmetic -----------------------------------------------
             Twi(f) => {
                 self.trap_if(f.to, g(self, f.ra), f.si as i32 as u32, pc)?;
-                ALU
+                self.wait_vector_idle() + ALU
             }
             Mulli(f) => {
                 self.set(f.rt, g(self, f.ra).wrapping_mul(f.si as i32 as u32));
@@ -102,7 +103,7 @@ impl Cpu {
                 let ea = self.ra0(f.ra).wrapping_add(f.d as i32 as u32);
                 let v = self.load(mem, ea, insn, pc)?;
                 self.set(f.rt, v);
-                MEM
+                MEM + mem.extra_latency(ea)
             }
             Lwzu(f) | Lbzu(f) | Lhzu(f) | Lhau(f) => {
                 if f.ra == 0 || f.ra == f.rt {
@@ -112,12 +113,12 @@ impl Cpu {
                 let v = self.load(mem, ea, insn, pc)?;
                 self.set(f.rt, v);
                 self.set(f.ra, ea);
-                MEM
+                MEM + mem.extra_latency(ea)
             }
             Stw(f) | Stb(f) | Sth(f) => {
                 let ea = self.ra0(f.ra).wrapping_add(f.d as i32 as u32);
                 self.store(mem, ea, g(self, f.rt), insn, pc)?;
-                MEM
+                MEM + mem.extra_latency(ea)
             }
             Stwu(f) | Stbu(f) | Sthu(f) => {
                 if f.ra == 0 {
@@ -126,7 +127,7 @@ impl Cpu {
                 let ea = g(self, f.ra).wrapping_add(f.d as i32 as u32);
                 self.store(mem, ea, g(self, f.rt), insn, pc)?;
                 self.set(f.ra, ea);
-                MEM
+                MEM + mem.extra_latency(ea)
             }
             Lmw(f) => {
                 if f.ra >= f.rt {
@@ -137,34 +138,38 @@ impl Cpu {
                     return Err(Trap::Alignment { pc, addr: ea });
                 }
                 let mut vals = [0u32; 32];
+                let mut extra = 0;
                 for r in f.rt..32 {
                     let a = ea.wrapping_add(4 * u32::from(r - f.rt));
                     vals[usize::from(r)] =
                         mem.load(a, 4).map_err(|fault| Trap::Memory { pc, fault })?;
+                    extra += mem.extra_latency(a);
                 }
                 for r in f.rt..32 {
                     self.gpr[usize::from(r)] = vals[usize::from(r)];
                 }
-                32 - u64::from(f.rt)
+                32 - u64::from(f.rt) + extra
             }
             Stmw(f) => {
                 let ea = self.ra0(f.ra).wrapping_add(f.d as i32 as u32);
                 if ea & 3 != 0 {
                     return Err(Trap::Alignment { pc, addr: ea });
                 }
+                let mut extra = 0;
                 for r in f.rt..32 {
                     let a = ea.wrapping_add(4 * u32::from(r - f.rt));
                     mem.store(a, 4, g(self, r))
                         .map_err(|fault| Trap::Memory { pc, fault })?;
+                    extra += mem.extra_latency(a);
                 }
-                32 - u64::from(f.rt)
+                32 - u64::from(f.rt) + extra
             }
             // ---- X-form loads and stores -----------------------------------------
             Lwzx(f) | Lbzx(f) | Lhzx(f) | Lhax(f) => {
                 let ea = self.ra0(f.ra).wrapping_add(g(self, f.rb));
                 let v = self.load(mem, ea, insn, pc)?;
                 self.set(f.rt, v);
-                MEM
+                MEM + mem.extra_latency(ea)
             }
             Lwzux(f) | Lbzux(f) | Lhzux(f) | Lhaux(f) => {
                 if f.ra == 0 || f.ra == f.rt {
@@ -174,12 +179,12 @@ impl Cpu {
                 let v = self.load(mem, ea, insn, pc)?;
                 self.set(f.rt, v);
                 self.set(f.ra, ea);
-                MEM
+                MEM + mem.extra_latency(ea)
             }
             Stwx(f) | Stbx(f) | Sthx(f) => {
                 let ea = self.ra0(f.ra).wrapping_add(g(self, f.rb));
                 self.store(mem, ea, g(self, f.rt), insn, pc)?;
-                MEM
+                MEM + mem.extra_latency(ea)
             }
             Stwux(f) | Stbux(f) | Sthux(f) => {
                 if f.ra == 0 {
@@ -188,10 +193,11 @@ impl Cpu {
                 let ea = g(self, f.ra).wrapping_add(g(self, f.rb));
                 self.store(mem, ea, g(self, f.rt), insn, pc)?;
                 self.set(f.ra, ea);
-                MEM
+                MEM + mem.extra_latency(ea)
             }
+            // No external-control bus in the model (see the module docs).
             Eciwx(_) | Ecowx(_) => return Err(illegal),
-            // The vector unit is not modelled yet.
+            // Illegal until VectorUnit::execute lands (it panics in the skeleton).
             Fxv(_) => return Err(illegal),
             // ---- branches -----------------------------------------------------------
             B(f) => {
@@ -234,19 +240,23 @@ impl Cpu {
                 }
                 ALU
             }
+            // MSR changes may unmask a pending interrupt: force a check after them.
             Rfi => {
                 *next = self.srr0 & !3;
                 self.msr = self.srr1;
+                self.next_event = 0;
                 ALU
             }
             Rfci => {
                 *next = self.csrr0 & !3;
                 self.msr = self.csrr1;
+                self.next_event = 0;
                 ALU
             }
             Rfmci => {
                 *next = self.mcsrr0 & !3;
                 self.msr = self.mcsrr1;
+                self.next_event = 0;
                 ALU
             }
             // ---- condition register ----------------------------------------------
@@ -321,7 +331,7 @@ impl Cpu {
             }
             Tw(f) => {
                 self.trap_if(f.to, g(self, f.ra), g(self, f.rb), pc)?;
-                ALU
+                self.wait_vector_idle() + ALU
             }
             // ---- X-form logical ----------------------------------------------------
             Slw(f) | And(f) | Andc(f) | Nor(f) | Eqv(f) | Xor(f) | Orc(f) | Or(f) | Nand(f)
@@ -379,14 +389,16 @@ impl Cpu {
                 }
                 ALU
             }
-            Sync(_) => ALU,
+            Sync(_) => self.wait_vector_idle() + ALU,
             Mfmsr(f) => {
                 self.set(f.reg, self.msr);
                 ALU
             }
             Mtmsr(f) => {
+                let stall = self.wait_vector_idle();
                 self.msr = g(self, f.reg);
-                ALU
+                self.next_event = 0;
+                stall + ALU
             }
             Mfspr(f) => {
                 let v = self.read_spr(f.spr).ok_or(illegal)?;
@@ -461,6 +473,31 @@ impl Cpu {
                 DIV
             }
         })
+    }
+
+    /// Hands an FXV instruction to the vector unit: its effect now, its time through
+    /// the queue model. Returns the scalar cycles (issue plus a full-queue stall).
+    #[allow(dead_code)]
+    fn issue_vector(&mut self, f: &Fxv, pc: u32, mem: &mut impl Memory) -> Result<u64, Trap> {
+        let occupancy = self
+            .vector
+            .execute(f, &self.gpr, mem)
+            .map_err(|e| match e {
+                VectorTrap::Alignment { addr } => Trap::Alignment { pc, addr },
+                VectorTrap::Memory(fault) => Trap::Memory { pc, fault },
+            })?;
+        let stall = self.vq.issue(self.cycles, occupancy);
+        self.stats.vector_instructions += 1;
+        self.stats.vector_queue_stall_cycles += stall;
+        Ok(stall + ALU)
+    }
+
+    /// Context synchronisation: the stall until the vector unit is empty (counted in
+    /// the statistics; the caller adds it to the instruction's cycles).
+    fn wait_vector_idle(&mut self) -> u64 {
+        let stall = self.vq.idle_at().saturating_sub(self.cycles);
+        self.stats.sync_stall_cycles += stall;
+        stall
     }
 
     fn set(&mut self, r: u8, v: u32) {
