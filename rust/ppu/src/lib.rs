@@ -25,3 +25,4 @@ pub use insn::{decode, encode, DecodeError, EncodeError, Insn};
 mod cpu_tests;
 #[cfg(test)]
 mod tests;
+#[cfg(test)] mod vector_tests;

@@ -1,0 +1,185 @@
+//! The PERMUTE-unit instructions (pack, unpack, shift, select, splat) and the CMP
+//! unit (compare into the VCR).
+
+use super::lanes::{load_halves, mask_bytes, store_halves};
+use super::{VectorUnit, LANES, SLICE_BYTES, VECTOR_BYTES};
+use crate::insn::FxvOp;
+
+/// Halfword lanes per 16-byte slice.
+const SLICE_LANES: usize = SLICE_BYTES / 2;
+
+/// `fxvpckbu`: within each slice, byte i (i < 8) ← the top `8 − c` bits of halfword i
+/// of VRA, byte 8 + i ← the same of VRB (right-aligned, zero-extended).
+fn pack_upper(a: &[u8; VECTOR_BYTES], b: &[u8; VECTOR_BYTES], c: u32) -> [u8; VECTOR_BYTES] {
+    let mut out = [0u8; VECTOR_BYTES];
+    for s in (0..VECTOR_BYTES).step_by(SLICE_BYTES) {
+        for i in 0..SLICE_LANES {
+            out[s + i] = a[s + 2 * i] >> c;
+            out[s + SLICE_LANES + i] = b[s + 2 * i] >> c;
+        }
+    }
+    out
+}
+
+/// `fxvpckbl`: as [`pack_upper`] with the next `8 − c` bits below those, i.e.
+/// halfword bits `7 + c ..= 2c` (LSB-0).
+fn pack_lower(a: &[u8; VECTOR_BYTES], b: &[u8; VECTOR_BYTES], c: u32) -> [u8; VECTOR_BYTES] {
+    let mut out = [0u8; VECTOR_BYTES];
+    let field = |hi: u8, lo: u8| ((u16::from_be_bytes([hi, lo]) >> (2 * c)) & (0xFF >> c)) as u8;
+    for s in (0..VECTOR_BYTES).step_by(SLICE_BYTES) {
+        for i in 0..SLICE_LANES {
+            out[s + i] = field(a[s + 2 * i], a[s + 2 * i + 1]);
+            out[s + SLICE_LANES + i] = field(b[s + 2 * i], b[s + 2 * i + 1]);
+        }
+    }
+    out
+}
+
+/// `fxvupckbl` (`half` = 0) and `fxvupckbr` (`half` = 8): within each slice,
+/// halfword i ← the low `8 − c` bits of VRA byte `half + i` at bits `15 ..= 8 + c`,
+/// then those of VRB byte `half + i` at bits `7 + c ..= 2c`, zeros below.
+fn unpack(
+    a: &[u8; VECTOR_BYTES],
+    b: &[u8; VECTOR_BYTES],
+    c: u32,
+    half: usize,
+) -> [u8; VECTOR_BYTES] {
+    let mut out = [0u8; VECTOR_BYTES];
+    let low = 0xFFu16 >> c;
+    for s in (0..VECTOR_BYTES).step_by(SLICE_BYTES) {
+        for i in 0..SLICE_LANES {
+            let hi = (u16::from(a[s + half + i]) & low) << (8 + c);
+            let lo = (u16::from(b[s + half + i]) & low) << (2 * c);
+            let [x, y] = (hi | lo).to_be_bytes();
+            out[s + 2 * i] = x;
+            out[s + 2 * i + 1] = y;
+        }
+    }
+    out
+}
+
+/// Logical shift of each halfword by `sh` ∈ −16..=15 (+ left, − right, zero fill).
+fn shift_halves(a: &[u8; VECTOR_BYTES], sh: i8) -> [u8; VECTOR_BYTES] {
+    let mut h = load_halves(a);
+    let n = u32::from(sh.unsigned_abs());
+    if sh >= 0 {
+        h.iter_mut().for_each(|x| *x = (u32::from(*x) << n) as u16);
+    } else {
+        h.iter_mut().for_each(|x| *x = (u32::from(*x) >> n) as u16);
+    }
+    let mut out = [0u8; VECTOR_BYTES];
+    store_halves(&mut out, &h);
+    out
+}
+
+/// Logical shift of each byte by `sh` ∈ −16..=15.
+fn shift_bytes(a: &[u8; VECTOR_BYTES], sh: i8) -> [u8; VECTOR_BYTES] {
+    let mut out = *a;
+    let n = u32::from(sh.unsigned_abs());
+    if sh >= 0 {
+        out.iter_mut().for_each(|x| *x = (u32::from(*x) << n) as u8);
+    } else {
+        out.iter_mut().for_each(|x| *x = (u32::from(*x) >> n) as u8);
+    }
+    out
+}
+
+/// `fxvsel`: byte-wise VRB where selected, VRA elsewhere. Byte 2k of lane k follows
+/// the lane's flag bit 0 (top nibble), byte 2k+1 flag bit 2 (third nibble), as the
+/// RTL's `Vector_permute::select` does. `m` is the nibble mask of the condition
+/// (all ones for C = 0).
+fn select(a: &[u8; VECTOR_BYTES], b: &[u8; VECTOR_BYTES], m: &[u16; LANES]) -> [u8; VECTOR_BYTES] {
+    // In register byte order, the flag bit a byte follows is the top bit of its mask
+    // byte (nibbles are all-ones or zero).
+    let mb = mask_bytes(m);
+    let mut out = [0u8; VECTOR_BYTES];
+    for i in 0..VECTOR_BYTES {
+        let sel = ((mb[i] as i8) >> 7) as u8;
+        out[i] = (b[i] & sel) | (a[i] & !sel);
+    }
+    out
+}
+
+/// All ones where `p` holds.
+#[inline(always)]
+fn ones16(p: bool) -> u16 {
+    u16::from(p).wrapping_neg()
+}
+
+#[inline(always)]
+fn ones8(p: bool) -> u8 {
+    u8::from(p).wrapping_neg()
+}
+
+impl VectorUnit {
+    /// Executes a PERMUTE-class `op`; `g` is the value of RA|0 for the splats.
+    /// Returns `false` if `op` is not of that class.
+    pub(super) fn exec_permute(
+        &mut self,
+        op: FxvOp,
+        (rt, ra, rb): (usize, usize, usize),
+        c: u8,
+        shift: i8,
+        g: u32,
+    ) -> bool {
+        use FxvOp::*;
+        let a = &self.vr[ra];
+        let b = &self.vr[rb];
+        let c32 = u32::from(c & 3);
+        let out = match op {
+            Fxvpckbu => pack_upper(a, b, c32),
+            Fxvpckbl => pack_lower(a, b, c32),
+            Fxvupckbl => unpack(a, b, c32, 0),
+            Fxvupckbr => unpack(a, b, c32, SLICE_LANES),
+            Fxvshh => shift_halves(a, shift),
+            Fxvshb => shift_bytes(a, shift),
+            Fxvsel => select(a, b, &self.masks[usize::from(c & 3)]),
+            Fxvsplath => {
+                let mut out = [0u8; VECTOR_BYTES];
+                store_halves(&mut out, &[g as u16; LANES]);
+                out
+            }
+            Fxvsplatb => [g as u8; VECTOR_BYTES],
+            _ => return false,
+        };
+        self.vr[rt] = out;
+        true
+    }
+
+    /// `fxvcmph` / `fxvcmpb`: sets EQ, GT and LT of every lane from VRA (signed).
+    /// Returns `false` for any other `op`.
+    pub(super) fn exec_compare(&mut self, op: FxvOp, ra: usize) -> bool {
+        let [_, gt, lt, eq] = &mut self.masks;
+        match op {
+            FxvOp::Fxvcmph => {
+                let h = load_halves(&self.vr[ra]);
+                for k in 0..LANES {
+                    let v = h[k] as i16;
+                    eq[k] = ones16(v == 0);
+                    gt[k] = ones16(v > 0);
+                    lt[k] = ones16(v < 0);
+                }
+            }
+            FxvOp::Fxvcmpb => {
+                // Byte 2k sets flag bits 0,1 (mask byte 2k), byte 2k+1 bits 2,3.
+                let a = &self.vr[ra];
+                let (mut e, mut g, mut l) = (
+                    [0u8; VECTOR_BYTES],
+                    [0u8; VECTOR_BYTES],
+                    [0u8; VECTOR_BYTES],
+                );
+                for i in 0..VECTOR_BYTES {
+                    let v = a[i] as i8;
+                    e[i] = ones8(v == 0);
+                    g[i] = ones8(v > 0);
+                    l[i] = ones8(v < 0);
+                }
+                *eq = load_halves(&e);
+                *gt = load_halves(&g);
+                *lt = load_halves(&l);
+            }
+            _ => return false,
+        }
+        true
+    }
+}
