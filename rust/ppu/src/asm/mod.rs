@@ -20,6 +20,7 @@ mod expr;
 mod layout;
 mod lexer;
 mod mnemonics;
+mod mnemonics_x;
 mod operands;
 
 #[cfg(test)]
