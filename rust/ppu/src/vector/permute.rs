@@ -8,31 +8,39 @@ use crate::insn::FxvOp;
 /// Halfword lanes per 16-byte slice.
 const SLICE_LANES: usize = SLICE_BYTES / 2;
 
-/// `fxvpckbu`: within each slice, byte i (i < 8) ← the top `8 − c` bits of halfword i
-/// of VRA, byte 8 + i ← the same of VRB (right-aligned, zero-extended).
-fn pack_upper(a: &[u8; VECTOR_BYTES], b: &[u8; VECTOR_BYTES], c: u32) -> [u8; VECTOR_BYTES] {
+/// Packs per slice: slice byte i ← `field(halfword i of VRA)`, byte 8 + i ← the same
+/// of VRB.
+#[inline(always)]
+fn pack(
+    a: &[u8; VECTOR_BYTES],
+    b: &[u8; VECTOR_BYTES],
+    field: impl Fn(u16) -> u8,
+) -> [u8; VECTOR_BYTES] {
+    let (ha, hb) = (load_halves(a), load_halves(b));
     let mut out = [0u8; VECTOR_BYTES];
-    for s in (0..VECTOR_BYTES).step_by(SLICE_BYTES) {
+    for ((o, x), y) in out
+        .chunks_exact_mut(SLICE_BYTES)
+        .zip(ha.chunks_exact(SLICE_LANES))
+        .zip(hb.chunks_exact(SLICE_LANES))
+    {
         for i in 0..SLICE_LANES {
-            out[s + i] = a[s + 2 * i] >> c;
-            out[s + SLICE_LANES + i] = b[s + 2 * i] >> c;
+            o[i] = field(x[i]);
+            o[SLICE_LANES + i] = field(y[i]);
         }
     }
     out
 }
 
-/// `fxvpckbl`: as [`pack_upper`] with the next `8 − c` bits below those, i.e.
-/// halfword bits `7 + c ..= 2c` (LSB-0).
+/// `fxvpckbu`: the top `8 − c` bits of each halfword (bits 15 ..= 8 + c, LSB-0),
+/// right-aligned.
+fn pack_upper(a: &[u8; VECTOR_BYTES], b: &[u8; VECTOR_BYTES], c: u32) -> [u8; VECTOR_BYTES] {
+    pack(a, b, |h| (h >> (8 + c)) as u8)
+}
+
+/// `fxvpckbl`: the next `8 − c` bits below those, bits `7 + c ..= 2c`.
 fn pack_lower(a: &[u8; VECTOR_BYTES], b: &[u8; VECTOR_BYTES], c: u32) -> [u8; VECTOR_BYTES] {
-    let mut out = [0u8; VECTOR_BYTES];
-    let field = |hi: u8, lo: u8| ((u16::from_be_bytes([hi, lo]) >> (2 * c)) & (0xFF >> c)) as u8;
-    for s in (0..VECTOR_BYTES).step_by(SLICE_BYTES) {
-        for i in 0..SLICE_LANES {
-            out[s + i] = field(a[s + 2 * i], a[s + 2 * i + 1]);
-            out[s + SLICE_LANES + i] = field(b[s + 2 * i], b[s + 2 * i + 1]);
-        }
-    }
-    out
+    let keep = 0xFFu16 >> c;
+    pack(a, b, |h| ((h >> (2 * c)) & keep) as u8)
 }
 
 /// `fxvupckbl` (`half` = 0) and `fxvupckbr` (`half` = 8): within each slice,
@@ -44,17 +52,20 @@ fn unpack(
     c: u32,
     half: usize,
 ) -> [u8; VECTOR_BYTES] {
-    let mut out = [0u8; VECTOR_BYTES];
     let low = 0xFFu16 >> c;
-    for s in (0..VECTOR_BYTES).step_by(SLICE_BYTES) {
+    let mut h = [0u16; LANES];
+    for ((o, x), y) in h
+        .chunks_exact_mut(SLICE_LANES)
+        .zip(a.chunks_exact(SLICE_BYTES))
+        .zip(b.chunks_exact(SLICE_BYTES))
+    {
         for i in 0..SLICE_LANES {
-            let hi = (u16::from(a[s + half + i]) & low) << (8 + c);
-            let lo = (u16::from(b[s + half + i]) & low) << (2 * c);
-            let [x, y] = (hi | lo).to_be_bytes();
-            out[s + 2 * i] = x;
-            out[s + 2 * i + 1] = y;
+            o[i] = ((u16::from(x[half + i]) & low) << (8 + c))
+                | ((u16::from(y[half + i]) & low) << (2 * c));
         }
     }
+    let mut out = [0u8; VECTOR_BYTES];
+    store_halves(&mut out, &h);
     out
 }
 
