@@ -1,5 +1,5 @@
 """The `bss` command line: `bss info`, `bss regs ...`, `bss peek/poke/dump`, `bss emulate`,
-`bss link dissect`."""
+`bss link dissect`, `bss ppu asm/cc/disasm/run`."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ from typing import Any
 
 from bss_host._core import RegmapError
 from bss_host.connection import ExecutionError
+from bss_host.ppu.image import PpuError
 from bss_host.regmap import REGMAP, Register
 
 # Register kinds whose words `info` counts separately; configuration is what a chip setup
@@ -225,10 +226,12 @@ def build_parser() -> argparse.ArgumentParser:
     rdl.set_defaults(func=_cmd_regs_rdl)
 
     from bss_host import bringup, emulator, linkdissect
+    from bss_host.ppu import cli as ppu_cli
 
     bringup.add_cli(sub)
     emulator.add_cli(sub)
     linkdissect.add_cli(sub)
+    ppu_cli.add_cli(sub)
     return p
 
 
@@ -236,7 +239,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         return int(args.func(args))
-    except (RegmapError, ExecutionError, ConnectionError, ValueError) as e:
+    except (RegmapError, ExecutionError, ConnectionError, ValueError, PpuError) as e:
         # Bad input, a refused instruction or a lost link: one line, no traceback.
         print(f"error: {e}", file=sys.stderr)
         return 2

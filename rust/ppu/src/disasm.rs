@@ -36,8 +36,8 @@ fn cond_stem(bo: u8, bi: u8) -> Option<(String, String)> {
     match bo {
         12 => Some((format!("b{}", TRUE[cond]), cr)),
         4 => Some((format!("b{}", FALSE[cond]), cr)),
-        16 => Some(("bdnz".to_string(), String::new())),
-        18 => Some(("bdz".to_string(), String::new())),
+        16 if bi == 0 => Some(("bdnz".to_string(), String::new())),
+        18 if bi == 0 => Some(("bdz".to_string(), String::new())),
         _ => None,
     }
 }

@@ -2,6 +2,7 @@
 //! in the crates.
 
 mod errors;
+mod ppu;
 mod ppu_iss;
 mod regs;
 mod wire;
@@ -15,5 +16,6 @@ fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     regs::add_to(m)?;
     wire::add_to(m)?;
     ppu_iss::add_to(m)?;
+    ppu::add_to(m)?;
     Ok(())
 }

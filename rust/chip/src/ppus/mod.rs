@@ -99,6 +99,8 @@ pub struct PpuCore {
     pub epoch: u64,
     /// The fault that stopped the core, if any.
     pub fault: Option<Trap>,
+    /// Instructions to trace from the next release (0: no trace).
+    pub trace_limit: usize,
 }
 
 impl Default for PpuCore {
@@ -109,6 +111,7 @@ impl Default for PpuCore {
             control: 0,
             epoch: 0,
             fault: None,
+            trace_limit: 0,
         }
     }
 }
@@ -222,6 +225,8 @@ impl Ppus {
                 core.control = value;
                 if !was && core.released() {
                     core.cpu = Cpu::new();
+                    core.cpu.trace =
+                        (core.trace_limit > 0).then(|| ppu::cpu::Trace::new(core.trace_limit));
                     core.epoch = now;
                     core.fault = None;
                 }

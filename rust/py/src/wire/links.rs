@@ -200,6 +200,60 @@ impl EmulatorSession {
         d.set_item("refractory", PyArray1::from_slice(py, &s.refractory))?;
         Ok(d)
     }
+
+    /// Introspection of PPU `ppu` (0 top, 1 bottom): program counter, registers and the
+    /// run counters since it left reset.
+    fn introspect_ppu<'py>(&self, py: Python<'py>, ppu: usize) -> PyResult<Bound<'py, PyDict>> {
+        let core = ppu_core(&self.0.executor.ppus, ppu)?;
+        let c = &core.cpu;
+        let d = PyDict::new(py);
+        d.set_item("pc", c.pc)?;
+        d.set_item("gpr", c.gpr.to_vec())?;
+        d.set_item("cycles", c.cycles)?;
+        d.set_item("instructions", c.instructions)?;
+        d.set_item("vector_instructions", c.stats.vector_instructions)?;
+        d.set_item("stall_cycles", c.stats.stall_cycles())?;
+        d.set_item("sleep_cycles", c.stats.sleep_cycles)?;
+        d.set_item("sleeping", c.sleeping)?;
+        d.set_item("released", core.released())?;
+        d.set_item("fault", core.fault.map(|t| t.to_string()))?;
+        Ok(d)
+    }
+
+    /// Record the next `limit` instructions of PPU `ppu` (0 switches tracing off).
+    fn ppu_trace(&mut self, ppu: usize, limit: usize) -> PyResult<()> {
+        ppu_core(&self.0.executor.ppus, ppu)?;
+        let core = &mut self.0.executor.ppus.cores[ppu];
+        core.trace_limit = limit;
+        Ok(())
+    }
+
+    /// The recorded trace of PPU `ppu`: (pc, word, cycle, disassembly) per instruction.
+    fn ppu_trace_entries(&self, ppu: usize) -> PyResult<Vec<(u32, u32, u64, String)>> {
+        let core = ppu_core(&self.0.executor.ppus, ppu)?;
+        Ok(core
+            .cpu
+            .trace
+            .as_ref()
+            .map(|t| {
+                t.entries
+                    .iter()
+                    .map(|e| {
+                        let text = ppu::decode(e.word)
+                            .map(|i| ppu::disassemble(&i, e.pc))
+                            .unwrap_or_else(|_| format!(".long {:#010x}", e.word));
+                        (e.pc, e.word, e.cycles_before, text)
+                    })
+                    .collect()
+            })
+            .unwrap_or_default())
+    }
+}
+
+fn ppu_core(ppus: &chip::ppus::Ppus, ppu: usize) -> PyResult<&chip::ppus::PpuCore> {
+    ppus.cores
+        .get(ppu)
+        .ok_or_else(|| PyValueError::new_err(format!("PPU {ppu}; allowed 0 (top), 1 (bottom)")))
 }
 
 // ---------------------------------------------------------------- faults

@@ -1,0 +1,185 @@
+"""`bss ppu asm|disasm|cc|run`: build, inspect and run PPU programs."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from bss_host.ppu.image import PpuImage
+
+C_SUFFIXES = (".c",)
+ASM_SUFFIXES = (".s", ".S", ".asm")
+
+
+def _read_source(path: Path, *, cpp: bool | None, includes: list[str],
+                 defines: list[str]) -> str:
+    """Assembly text; `.S` (or --cpp) goes through the C preprocessor first."""
+    use_cpp = path.suffix == ".S" if cpp is None else cpp
+    if not use_cpp:
+        return path.read_text()
+    from bss_host import ppu_toolchain
+
+    return ppu_toolchain.preprocess_asm(path, include_dirs=includes,
+                                        defines=dict(_define(d) for d in defines))
+
+
+def _define(text: str) -> tuple[str, str]:
+    name, _, value = text.partition("=")
+    return name, value or "1"
+
+
+def build_image(path: Path, *, cpp: bool | None = None, includes: list[str] | None = None,
+                defines: list[str] | None = None) -> PpuImage:
+    """An image from an ELF, an assembly source or a C source (compiled with the Debian
+    cross compiler and the SDK in ``bss_host/ppu_sdk``)."""
+    includes, defines = includes or [], defines or []
+    if path.suffix in ASM_SUFFIXES:
+        return PpuImage.assemble(_read_source(path, cpp=cpp, includes=includes,
+                                              defines=defines), str(path))
+    if path.suffix in C_SUFFIXES:
+        import tempfile
+
+        from bss_host import ppu_toolchain
+
+        with tempfile.TemporaryDirectory() as d:
+            elf = ppu_toolchain.compile_c([path], Path(d) / (path.stem + ".elf"),
+                                          include_dirs=includes,
+                                          defines=dict(_define(x) for x in defines))
+            return PpuImage.from_elf(elf.read_bytes(), name=str(path))
+    return PpuImage.from_elf(path)
+
+
+def _cmd_asm(args: argparse.Namespace) -> int:
+    from bss_host import _core
+
+    src = Path(args.source)
+    text = _read_source(src, cpp=args.cpp, includes=args.include, defines=args.define)
+    elf = _core.ppu_assemble(text, str(src))
+    out = Path(args.output) if args.output else src.with_suffix(".elf")
+    out.write_bytes(elf)
+    img = PpuImage.from_elf(elf, name=str(src))
+    print(f"{out}: {len(img.internal) * 4} bytes internal, "
+          f"{sum(len(d) for _, d in img.extmem)} bytes extmem, {len(img.symbols)} symbols")
+    return 0
+
+
+def _cmd_cc(args: argparse.Namespace) -> int:
+    from bss_host import ppu_toolchain
+
+    sources = [Path(s) for s in args.sources]
+    out = Path(args.output) if args.output else sources[0].with_suffix(".elf")
+    ppu_toolchain.compile_c(sources, out, include_dirs=args.include,
+                            defines=dict(_define(d) for d in args.define),
+                            optimize=args.optimize)
+    img = PpuImage.from_elf(out)
+    print(f"{out}: {len(img.internal) * 4} bytes internal, {len(img.symbols)} symbols")
+    return 0
+
+
+def _cmd_disasm(args: argparse.Namespace) -> int:
+    img = build_image(Path(args.file), includes=args.include, defines=args.define)
+    print(img.disassemble())
+    return 0
+
+
+def _cmd_run(args: argparse.Namespace) -> int:
+    from bss_host.connection import connect
+    from bss_host.ppu.runner import Ppu
+
+    img = build_image(Path(args.file), includes=args.include, defines=args.define)
+    with connect(args.url) as conn:
+        if args.setup:
+            from bss_host import presets
+
+            conn.run(presets.chip_setup())
+        ppu = Ppu(conn, args.ppu)
+        ppu.load(img)
+        for assignment in args.set:
+            name, _, value = assignment.partition("=")
+            if not value:
+                raise ValueError(f"--set {assignment!r}: expected NAME=VALUE")
+            ppu.write_symbol(name, int(value, 0))
+        r = ppu.run(timeout_us=args.timeout_us, trace=args.trace)
+    summary = {
+        "ppu": r.ppu, "exit_code": r.exit_code, "mailbox_text": r.mailbox_text,
+        "mailbox_words": [int(x) for x in r.mailbox_words()[:args.words]],
+        "hardware_us": r.hardware_us,
+    }
+    if r.stats is not None:
+        summary.update(cycles=r.stats.cycles, instructions=r.stats.instructions,
+                       vector_instructions=r.stats.vector_instructions,
+                       stall_cycles=r.stats.stall_cycles, sleep_cycles=r.stats.sleep_cycles)
+    if args.json:
+        if r.trace:
+            summary["trace"] = [e.__dict__ for e in r.trace]
+        print(json.dumps(summary, indent=2))
+    else:
+        if r.trace:
+            for e in r.trace:
+                print(f"{e.cycle:>10}  {e.pc:08x}: {e.word:08x}  {e.text}")
+        print(f"PPU {r.ppu}: exit code {r.exit_code}")
+        if r.stats is not None:
+            s = r.stats
+            print(f"cycles {s.cycles} ({s.cycles / 250:.1f} us at 250 MHz), instructions "
+                  f"{s.instructions} ({s.vector_instructions} vector), IPC {s.ipc:.2f}, "
+                  f"stall cycles {s.stall_cycles}")
+        print(f"mailbox text: {r.mailbox_text!r}")
+        words = " ".join(f"{int(w) & 0xFFFFFFFF:08x}" for w in summary["mailbox_words"])
+        print(f"mailbox words 0..{args.words - 1}: {words}")
+    return 0 if r.exit_code == 0 else 1
+
+
+def add_cli(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    ppu = subparsers.add_parser("ppu", help="build, inspect and run PPU programs")
+    sub = ppu.add_subparsers(dest="ppu_command", required=True)
+
+    def build_opts(p: argparse.ArgumentParser) -> None:
+        p.add_argument("-I", "--include", action="append", default=[], metavar="DIR")
+        p.add_argument("-D", "--define", action="append", default=[], metavar="NAME[=V]")
+
+    asm = sub.add_parser("asm", help="assemble GNU-as syntax to an ELF")
+    asm.add_argument("source")
+    asm.add_argument("-o", "--output")
+    cpp = asm.add_mutually_exclusive_group()
+    cpp.add_argument("--cpp", dest="cpp", action="store_true", default=None,
+                     help="run the C preprocessor (default for .S)")
+    cpp.add_argument("--no-cpp", dest="cpp", action="store_false")
+    build_opts(asm)
+    asm.set_defaults(func=_cmd_asm)
+
+    cc = sub.add_parser("cc", help="compile C with the Debian cross compiler and the SDK")
+    cc.add_argument("sources", nargs="+")
+    cc.add_argument("-o", "--output")
+    cc.add_argument("-O", dest="optimize", default="-O2", type=lambda s: f"-O{s}")
+    build_opts(cc)
+    cc.set_defaults(func=_cmd_cc)
+
+    dis = sub.add_parser("disasm", help="disassemble an ELF (or a source, built first)")
+    dis.add_argument("file")
+    build_opts(dis)
+    dis.set_defaults(func=_cmd_disasm)
+
+    run = sub.add_parser("run", help="load and run a program; print exit code, mailbox, cycles")
+    run.add_argument("file", help="ELF, assembly (.s/.S) or C (.c) source")
+    run.add_argument("--ppu", choices=("top", "bottom"), default="top")
+    run.add_argument("--url", default=None, help="connection URL (default $BSS_URL or sim:)")
+    run.add_argument("--timeout-us", type=float, default=100_000.0,
+                     help="hardware time before the run counts as runaway")
+    run.add_argument("--trace", type=int, nargs="?", const=10_000, default=0, metavar="N",
+                     help="print an instruction trace (model only; first N instructions)")
+    run.add_argument("--set", action="append", default=[], metavar="SYMBOL=VALUE",
+                     help="write a 32-bit variable before the run")
+    run.add_argument("--setup", action="store_true",
+                     help="configure the chip with the standard preset first")
+    run.add_argument("--words", type=int, default=8, help="mailbox words to print")
+    run.add_argument("--json", action="store_true")
+    build_opts(run)
+    run.set_defaults(func=_cmd_run)
+
+
+def main(argv: list[str] | None = None) -> int:  # pragma: no cover - convenience
+    from bss_host.cli import main as bss_main
+
+    return bss_main(["ppu", *(argv if argv is not None else sys.argv[1:])])
