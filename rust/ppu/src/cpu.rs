@@ -85,6 +85,7 @@
 
 use thiserror::Error;
 
+mod dcache;
 mod exec;
 mod irq;
 mod run;
@@ -251,6 +252,15 @@ impl Sram {
 
 impl Memory for Sram {
     fn load(&mut self, addr: u32, size: u8) -> Result<u32, Fault> {
+        // Fast path for instruction fetch and word loads.
+        if size == 4 {
+            if let Some(b) = self
+                .bytes
+                .get(addr as usize..(addr as usize).wrapping_add(4))
+            {
+                return Ok(u32::from_be_bytes([b[0], b[1], b[2], b[3]]));
+            }
+        }
         let r = self.range(addr, size)?;
         Ok(self.bytes[r]
             .iter()
@@ -380,6 +390,7 @@ pub struct Cpu {
     /// The first cycle at which the timers or pending interrupts need attention.
     pub(crate) next_event: u64,
     pub(crate) vq: vq::VectorQueue,
+    pub(crate) dcache: dcache::DecodeCache,
 }
 
 impl Cpu {

@@ -3,6 +3,7 @@
 use proptest::prelude::*;
 
 mod interrupts;
+mod vector_timing;
 
 use crate::cpu::{rot_mask, spr, XER_CA, XER_OV, XER_SO};
 use crate::insn::*;

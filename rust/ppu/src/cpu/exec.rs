@@ -197,8 +197,7 @@ impl Cpu {
             }
             // No external-control bus in the model (see the module docs).
             Eciwx(_) | Ecowx(_) => return Err(illegal),
-            // Illegal until VectorUnit::execute lands (it panics in the skeleton).
-            Fxv(_) => return Err(illegal),
+            Fxv(f) => self.issue_vector(&f, pc, mem)?,
             // ---- branches -----------------------------------------------------------
             B(f) => {
                 let base = if f.aa { 0 } else { pc };
@@ -477,7 +476,6 @@ impl Cpu {
 
     /// Hands an FXV instruction to the vector unit: its effect now, its time through
     /// the queue model. Returns the scalar cycles (issue plus a full-queue stall).
-    #[allow(dead_code)]
     fn issue_vector(&mut self, f: &Fxv, pc: u32, mem: &mut impl Memory) -> Result<u64, Trap> {
         let occupancy = self
             .vector

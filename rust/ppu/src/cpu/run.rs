@@ -7,10 +7,11 @@
 
 use super::stats::TraceEntry;
 use super::{Cpu, Memory, RunOutcome, StepOutcome, Trap};
-use crate::insn::{decode, Insn};
+use crate::insn::Insn;
 
 impl Cpu {
     fn enter(&mut self) {
+        self.dcache.ensure();
         self.timer_anchor = Some(self.cycles);
         self.service_events();
     }
@@ -133,7 +134,7 @@ impl Cpu {
             Ok(w) => w,
             Err(t) => return self.trap(t, true, false),
         };
-        let insn = match decode(word) {
+        let insn = match self.dcache.decode(pc, word) {
             Ok(i) => i,
             Err(_) => return self.trap(Trap::Illegal { pc, word }, false, false),
         };
