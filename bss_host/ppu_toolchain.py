@@ -208,6 +208,48 @@ def compile_c(
     return out
 
 
+def compile_object(
+    source: str | os.PathLike[str],
+    output: str | os.PathLike[str],
+    *,
+    include_dirs: Iterable[str | os.PathLike[str]] = (),
+    defines: Mapping[str, str | int | None] | None = None,
+    optimize: str = "-O2",
+    extra_flags: Sequence[str] = (),
+) -> Path:
+    """Compiles (or assembles) one C/``.S`` source into an object file, without linking.
+
+    Same flags, include path and generated ``registers.h`` as :func:`compile_c`.
+    """
+    gcc = find_tool("gcc")
+    src = Path(source)
+    if not src.is_file():
+        raise FileNotFoundError(f"PPU source not found: {src}")
+    out = Path(output)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix="bss-ppu-build-") as build:
+        generated = Path(build) / "include"
+        write_registers_h(generated)
+        _run(
+            [
+                str(gcc),
+                *TARGET_FLAGS,
+                optimize,
+                *ASM_FLAGS,
+                f"-I{generated}",
+                f"-I{INCLUDE_DIR}",
+                *(f"-I{d}" for d in include_dirs),
+                *_define_flags(defines or {}),
+                *extra_flags,
+                "-c",
+                "-o",
+                str(out),
+                str(src),
+            ]
+        )
+    return out
+
+
 def preprocess_asm(
     path: str | os.PathLike[str],
     *,

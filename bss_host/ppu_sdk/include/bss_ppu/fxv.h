@@ -133,7 +133,7 @@ static inline uint32_t fxv_io_index(uint32_t row, uint32_t odd)
     do {                                                                                  \
         BSS_FXV_CHECK_VR(vrt); BSS_FXV_CHECK_C(c);                                        \
         __asm__ volatile(".long " BSS_FXV_WORD(xo)                                        \
-                         : : "i"(vrt), "b"((uint32_t)(ra)), "r"((uint32_t)(rb)), "i"(c)   \
+                         : : "i"(vrt), "b"(ra), "r"(rb), "i"(c)   \
                          : "memory");                                                     \
     } while (0)
 /* VRT,RA|0,RB: fxvlax, fxvstax. EA = RA + RB in bytes, 128-byte aligned. */
@@ -141,7 +141,7 @@ static inline uint32_t fxv_io_index(uint32_t row, uint32_t odd)
     do {                                                                                  \
         BSS_FXV_CHECK_VR(vrt);                                                            \
         __asm__ volatile(".long " BSS_FXV_WORD(xo)                                        \
-                         : : "i"(vrt), "b"((uint32_t)(ra)), "r"((uint32_t)(rb)), "i"(0)   \
+                         : : "i"(vrt), "b"(ra), "r"(rb), "i"(0)   \
                          : "memory");                                                     \
     } while (0)
 /* VRT,RA: the splats (all lanes <- low bits of the GPR). */
@@ -149,7 +149,7 @@ static inline uint32_t fxv_io_index(uint32_t row, uint32_t odd)
     do {                                                                                  \
         BSS_FXV_CHECK_VR(vrt);                                                            \
         __asm__ volatile(".long " BSS_FXV_WORD(xo)                                        \
-                         : : "i"(vrt), "b"((uint32_t)(ra)), "i"(0), "i"(0));              \
+                         : : "i"(vrt), "b"(ra), "i"(0), "i"(0));              \
     } while (0)
 /* VRT,VRA,SH: SH is a signed 5-bit shift (+n left, -n right) in the VRB field. */
 #define BSS_FXV_TASH(xo, vrt, vra, sh)                                                    \
