@@ -264,3 +264,73 @@ fn vector_io_addresses_decode() {
     );
     assert_eq!(t(0x0005_0000), None);
 }
+
+#[test]
+fn code_runs_from_fpga_memory() {
+    let mut ex = Executor::new();
+    // At 0: jump to 0x8000_0000 (extmem as instruction space); there: exit code 5, wait.
+    let ext = [li(3, 5), stw(3, 0x2FFC, 0), wait()];
+    let mut ins: Vec<Instruction> = ext
+        .iter()
+        .enumerate()
+        .map(|(i, x)| write(addr("external_ppu_memory", i as u32, 0), encode(x).unwrap()))
+        .collect();
+    ins.extend(load(
+        0,
+        &[
+            lis(5, -0x8000),
+            Insn::Mtspr(SprMove { reg: 5, spr: 9 }),
+            Insn::Bcctr(BranchReg {
+                bo: 20,
+                bi: 0,
+                bh: 0,
+                lk: false,
+            }),
+        ],
+    ));
+    ins.push(Instruction::WaitUntil { cycles: 100 });
+    run(&mut ex, &ins);
+    assert_eq!(read(&mut ex, addr("ppu_fault", 0, 0)), 0);
+    assert_eq!(read(&mut ex, addr("ppu_memory_word", EXIT_WORD, 0)), 5);
+}
+
+#[test]
+fn a_sleeping_core_is_woken_by_its_decrementer() {
+    use ppu::cpu::{MSR_EE, TCR_DIE};
+    let mut ex = Executor::new();
+    // 0x00: b 0x40 (main); 0x30: the decrementer handler stores the time base and exits.
+    let mut program = vec![
+        Insn::Ori(DLogic {
+            ra: 0,
+            rs: 0,
+            ui: 0
+        });
+        20
+    ];
+    program[0] = Insn::B(Branch {
+        li: 0x40,
+        aa: false,
+        lk: false,
+    });
+    program[12] = Insn::Mfspr(SprMove { reg: 3, spr: 284 }); // 0x30
+    program[13] = stw(3, 0x2FFC, 0);
+    program[14] = wait();
+    let main = [
+        li(4, 10_000),
+        Insn::Mtspr(SprMove { reg: 4, spr: 22 }), // DEC
+        lis(4, (TCR_DIE >> 16) as i16),
+        Insn::Mtspr(SprMove { reg: 4, spr: 340 }), // TCR
+        ori(4, 0, MSR_EE as u16),
+        Insn::Mtmsr(OneReg { reg: 4 }),
+        wait(),
+    ];
+    program.truncate(16);
+    program.extend_from_slice(&main);
+    let mut ins = load(0, &program);
+    ins.push(Instruction::WaitUntil { cycles: 8_000 });
+    run(&mut ex, &ins);
+    // DEC fired about 10_000 PPU cycles (5_000 FPGA cycles) after it was set.
+    let tb = read(&mut ex, addr("ppu_memory_word", EXIT_WORD, 0));
+    assert!((10_000..10_100).contains(&tb), "time base {tb}");
+    assert_eq!(read(&mut ex, addr("ppu_status", 0, 0)), 1);
+}

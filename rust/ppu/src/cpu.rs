@@ -140,6 +140,19 @@ pub trait Memory {
     fn load(&mut self, addr: u32, size: u8) -> Result<u32, Fault>;
     fn store(&mut self, addr: u32, size: u8, value: u32) -> Result<(), Fault>;
 
+    /// An instruction fetch. Differs from a data load where the address maps differ
+    /// (on the PPU, 0x8000_0000 is FPGA memory for fetches but the Omnibus for data).
+    fn fetch(&mut self, addr: u32) -> Result<u32, Fault> {
+        self.load(addr, 4)
+    }
+
+    /// Told the core's cycle count before each instruction, so a memory that forwards
+    /// accesses to a simulated system can time them.
+    #[inline]
+    fn clock(&mut self, cycles: u64) {
+        let _ = cycles;
+    }
+
     /// Cycles a scalar access to `addr` takes beyond the local-memory cost (the bus
     /// window to chip registers and the FPGA memories are slower).
     fn extra_latency(&self, addr: u32) -> u64 {

@@ -147,6 +147,29 @@ impl Memory for Bus<'_> {
         }
     }
 
+    fn fetch(&mut self, addr: u32) -> Result<u32, Fault> {
+        let fault = Fault::Bus { addr };
+        let (b, size, off) = match addr >> 28 {
+            0 => return self.sram.load(addr, 4),
+            8 => (
+                base(id::EXTERNAL_PPU_MEMORY),
+                EXTMEM_BYTES,
+                addr - 0x8000_0000,
+            ),
+            9 => (base(id::EXTERNAL_PPU_DRAM), DRAM_BYTES, addr - 0x9000_0000),
+            _ => return Err(fault),
+        };
+        if off >= size {
+            return Err(fault);
+        }
+        Ok(self.fpga_word(b + off / 4))
+    }
+
+    #[inline]
+    fn clock(&mut self, cycles: u64) {
+        self.time = self.epoch + cycles / PPU_CYCLES_PER_FPGA_CYCLE;
+    }
+
     fn extra_latency(&self, addr: u32) -> u64 {
         match addr >> 28 {
             0 => 0,

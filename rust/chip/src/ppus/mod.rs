@@ -11,12 +11,15 @@
 //!
 //! # Time
 //! The cores run at 250 MHz, two PPU cycles per FPGA cycle, in lock-step with the chip:
-//! [`Ppus::run`] advances every released core to the end of a time span, always stepping
-//! the core that is furthest behind, and before any access that touches the chip it
-//! advances the analog and digital model to the access's own time. A PPU that writes a
+//! [`Ppus::run`] advances every released core to the end of a time span, always running
+//! the core that is furthest behind (in turns of [`INTERLEAVE_FPGA_CYCLES`] while both
+//! run), and before any access that touches the chip it advances the analog and digital
+//! model to the time of the instruction making it. A PPU that writes a
 //! synapse weight at PPU cycle `c` thus changes the network from FPGA cycle `epoch + c / 2`.
 //!
 //! # The core's view of the chip (ppu.md §1 memory map, §2 I/O space)
+//! Instruction fetches: the SRAM, FPGA extmem at `0x8000_0000` and DRAM at `0x9000_0000`.
+//!
 //! Scalar data accesses:
 //! - `0x0000_0000..0x0000_4000`: the core's own SRAM.
 //! - `0x8000_0000 | (word << 2)`: the on-chip Omnibus, word accesses only. The PPU
@@ -51,6 +54,9 @@ pub use bus::VectorTarget;
 use ppu::Cpu;
 use regmap::{id, REGISTERS};
 
+/// While both cores run they take turns of at least this many FPGA cycles (0.25 us):
+/// an access of one core to the chip can land up to this late relative to the other's.
+pub const INTERLEAVE_FPGA_CYCLES: u64 = 32;
 /// PPU cycles per FPGA cycle (250 MHz against 125 MHz).
 pub const PPU_CYCLES_PER_FPGA_CYCLE: u64 = 2;
 /// Extra cycles of a scalar access to the on-chip Omnibus (assumed).
@@ -267,7 +273,9 @@ impl Ppus {
             // Let it run alone until it passes the other core's time (or the target).
             let other = 1 - k;
             let limit = if self.cores[other].running() {
-                let t = self.cores[other].time().max(self.cores[k].time() + 1);
+                let t = self.cores[other]
+                    .time()
+                    .max(self.cores[k].time() + INTERLEAVE_FPGA_CYCLES);
                 ((t - self.cores[k].epoch.min(t)) * PPU_CYCLES_PER_FPGA_CYCLE)
                     .min(target(&self.cores[k]))
             } else {
@@ -291,24 +299,17 @@ impl Ppus {
                 epoch: core.epoch,
                 rng: self.rng.as_mut(),
             };
-            while core.cpu.cycles < limit {
-                bus.time = bus.epoch + core.cpu.cycles / PPU_CYCLES_PER_FPGA_CYCLE;
-                match core.cpu.step(&mut bus) {
-                    Ok(ppu::StepOutcome::Continue) => {}
-                    Ok(ppu::StepOutcome::Sleep) => break,
-                    Err(t) => {
-                        core.fault = Some(t);
-                        break;
-                    }
-                }
+            if let Err(t) = core.cpu.run_until(&mut bus, limit) {
+                core.fault = Some(t);
             }
         }
-        // Sleeping cores sleep until `to`.
+        // Sleeping cores sleep until `to` (their timers run; an interrupt may wake them,
+        // and then they run on from the next span).
         for c in &mut self.cores {
             if c.released() && c.fault.is_none() && c.cpu.sleeping {
                 let t = target(c);
                 if c.cpu.cycles < t {
-                    c.cpu.cycles = t;
+                    c.cpu.advance_sleep(t - c.cpu.cycles);
                 }
             }
         }

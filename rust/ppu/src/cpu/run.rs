@@ -128,7 +128,8 @@ impl Cpu {
         let word = if pc & 3 != 0 {
             Err(Trap::Alignment { pc, addr: pc })
         } else {
-            mem.load(pc, 4).map_err(|fault| Trap::Memory { pc, fault })
+            mem.clock(self.cycles);
+            mem.fetch(pc).map_err(|fault| Trap::Memory { pc, fault })
         };
         let word = match word {
             Ok(w) => w,
