@@ -64,6 +64,9 @@ TARGET_FLAGS: tuple[str, ...] = (
     "-msdata=none",
     "-G0",
     "-fno-pic",
+    # longcall (needed to reach ext.text at 0x8000_0000) without PLT relocations, which
+    # a static PPU image cannot have.
+    "-mno-pltseq",
     "-ffreestanding",
     "-nostdlib",
     "-nostartfiles",

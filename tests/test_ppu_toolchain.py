@@ -279,6 +279,22 @@ def test_crt0_vector_table_and_installable_handler(tmp_path):
 
 
 @needs_gcc
+def test_ext_sections_go_to_external_memory(tmp_path):
+    src = tmp_path / "ext.c"
+    src.write_text(
+        "#include <bss_ppu/chip.h>\n"
+        "BSS_EXT_TEXT int far_add(int x) { return x + 1; }\n"
+        "BSS_EXT_DATA int far_value = 5;\n"
+        "int main(void) { return far_add(far_value); }\n"
+    )
+    elf = compile_c([src], tmp_path / "ext.elf")
+    syms = symbols(elf)
+    assert syms["far_add"] == 0x8000_0000
+    assert 0x4000_0000 <= syms["far_value"] < 0x4002_0000
+    assert syms["main"] < 0x2F00
+
+
+@needs_gcc
 def test_internal_memory_overflow_is_a_link_error(tmp_path):
     src = tmp_path / "big.c"
     src.write_text("static volatile char big[12000]; int main(void) { return big[5]; }\n")

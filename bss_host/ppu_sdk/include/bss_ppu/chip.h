@@ -43,6 +43,15 @@
 #include <stddef.h>
 #include <stdint.h>
 
+/* --- code and data in FPGA external memory (link.ld: ext.text at 0x8000_0000,
+ * ext.data at 0x4000_0000) ---------------------------------------------------------- */
+/* ext.text is farther than a relative branch reaches (+-32 MiB), so functions placed
+ * there are called through CTR (longcall). Code in ext.text that calls back into SRAM
+ * must call functions declared with BSS_FAR_CALL (or be compiled with -mlongcall). */
+#define BSS_FAR_CALL __attribute__((longcall))
+#define BSS_EXT_TEXT __attribute__((section("ext.text"), noinline, longcall))
+#define BSS_EXT_DATA __attribute__((section("ext.data")))
+
 /* --- Omnibus ------------------------------------------------------------------------ */
 static inline uint32_t omnibus_read(uint32_t word_addr)
 {
