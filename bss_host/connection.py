@@ -1,7 +1,9 @@
 """Connections: one way to run programs, whatever is behind the URL.
 
 =========================  ============================================================
-``sim:`` (default)         the chip model in this process (``sim:?seed=N``)
+``sim:`` (default)         the chip model in this process (``sim:?seed=N``;
+                           ``&ppu_traps=vector`` lets PPU programs handle their own
+                           faults through the interrupt vectors, as on silicon)
 ``socket://host:port``     an emulator server (``bss emulate``) over TCP, through pyserial
 ``/dev/ttyUSB0``,          a serial line through pyserial (``bss emulate --pty`` makes one)
 ``serial:/dev/...``
@@ -398,13 +400,14 @@ def connect(
     transport: Transport
     if url.startswith("sim:"):
         query = parse_qs(url[4:].lstrip("?"))
-        unknown = set(query) - {"seed"}
+        unknown = set(query) - {"seed", "ppu_traps"}
         if unknown:
-            raise ValueError(f"{url}: unknown options {sorted(unknown)}; allowed: seed")
+            raise ValueError(
+                f"{url}: unknown options {sorted(unknown)}; allowed: seed, ppu_traps")
         seed = int(query.get("seed", ["0"])[0])
-        transport = SimTransport(
-            _core.EmulatorSession(seed, window=window, max_payload=max_payload)
-        )
+        device = _core.EmulatorSession(seed, window=window, max_payload=max_payload)
+        device.set_ppu_trap_policy(query.get("ppu_traps", ["report"])[0])
+        transport = SimTransport(device)
     elif url.startswith("socket://"):
         transport = SerialTransport(url)
     elif url.startswith("serial:"):

@@ -9,57 +9,39 @@ from pathlib import Path
 
 from bss_host.ppu.image import PpuImage
 
-C_SUFFIXES = (".c",)
-ASM_SUFFIXES = (".s", ".S", ".asm")
-
-
-def _read_source(path: Path, *, cpp: bool | None, includes: list[str],
-                 defines: list[str]) -> str:
-    """Assembly text; `.S` (or --cpp) goes through the C preprocessor first."""
-    use_cpp = path.suffix == ".S" if cpp is None else cpp
-    if not use_cpp:
-        return path.read_text()
-    from bss_host import ppu_toolchain
-
-    return ppu_toolchain.preprocess_asm(path, include_dirs=includes,
-                                        defines=dict(_define(d) for d in defines))
-
 
 def _define(text: str) -> tuple[str, str]:
     name, _, value = text.partition("=")
     return name, value or "1"
 
 
-def build_image(path: Path, *, cpp: bool | None = None, includes: list[str] | None = None,
-                defines: list[str] | None = None) -> PpuImage:
-    """An image from an ELF, an assembly source or a C source (compiled with the Debian
-    cross compiler and the SDK in ``bss_host/ppu_sdk``)."""
-    includes, defines = includes or [], defines or []
-    if path.suffix in ASM_SUFFIXES:
-        return PpuImage.assemble(_read_source(path, cpp=cpp, includes=includes,
-                                              defines=defines), str(path))
-    if path.suffix in C_SUFFIXES:
-        import tempfile
+def _image(args: argparse.Namespace, path: str) -> PpuImage:
+    from bss_host.ppu.build import build_image
 
-        from bss_host import ppu_toolchain
+    return build_image(_resolve(path), includes=args.include,
+                       defines=dict(_define(d) for d in args.define))
 
-        with tempfile.TemporaryDirectory() as d:
-            elf = ppu_toolchain.compile_c([path], Path(d) / (path.stem + ".elf"),
-                                          include_dirs=includes,
-                                          defines=dict(_define(x) for x in defines))
-            return PpuImage.from_elf(elf.read_bytes(), name=str(path))
-    return PpuImage.from_elf(path)
+
+def _resolve(path: str) -> Path:
+    """A path, or the name of a shipped example (``stdp.S``)."""
+    p = Path(path)
+    if p.exists():
+        return p
+    from bss_host.ppu.build import EXAMPLES
+
+    if (EXAMPLES / path).is_file():
+        return EXAMPLES / path
+    raise FileNotFoundError(f"{path}: no such file (nor a shipped example in {EXAMPLES})")
 
 
 def _cmd_asm(args: argparse.Namespace) -> int:
-    from bss_host import _core
+    from bss_host.ppu.build import assemble_file
 
-    src = Path(args.source)
-    text = _read_source(src, cpp=args.cpp, includes=args.include, defines=args.define)
-    elf = _core.ppu_assemble(text, str(src))
-    out = Path(args.output) if args.output else src.with_suffix(".elf")
-    out.write_bytes(elf)
-    img = PpuImage.from_elf(elf, name=str(src))
+    src = _resolve(args.source)
+    img = assemble_file(src, includes=args.include, cpp=args.cpp,
+                        defines=dict(_define(d) for d in args.define))
+    out = Path(args.output) if args.output else Path(src.with_suffix(".elf").name)
+    out.write_bytes(img.elf)
     print(f"{out}: {len(img.internal) * 4} bytes internal, "
           f"{sum(len(d) for _, d in img.extmem)} bytes extmem, {len(img.symbols)} symbols")
     return 0
@@ -79,8 +61,7 @@ def _cmd_cc(args: argparse.Namespace) -> int:
 
 
 def _cmd_disasm(args: argparse.Namespace) -> int:
-    img = build_image(Path(args.file), includes=args.include, defines=args.define)
-    print(img.disassemble())
+    print(_image(args, args.file).disassemble())
     return 0
 
 
@@ -88,7 +69,7 @@ def _cmd_run(args: argparse.Namespace) -> int:
     from bss_host.connection import connect
     from bss_host.ppu.runner import Ppu
 
-    img = build_image(Path(args.file), includes=args.include, defines=args.define)
+    img = _image(args, args.file)
     with connect(args.url) as conn:
         if args.setup:
             from bss_host import presets
@@ -162,7 +143,8 @@ def add_cli(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> 
     dis.set_defaults(func=_cmd_disasm)
 
     run = sub.add_parser("run", help="load and run a program; print exit code, mailbox, cycles")
-    run.add_argument("file", help="ELF, assembly (.s/.S) or C (.c) source")
+    run.add_argument("file", help="ELF, assembly (.s/.S) or C (.c) source, or the name of a "
+                     "shipped example (stdp.S, stdp.c, homeostasis.c, structural.S, ...)")
     run.add_argument("--ppu", choices=("top", "bottom"), default="top")
     run.add_argument("--url", default=None, help="connection URL (default $BSS_URL or sim:)")
     run.add_argument("--timeout-us", type=float, default=100_000.0,

@@ -73,6 +73,8 @@ class PpuImage:
     dram: list[tuple[int, bytes]] = field(default_factory=list)
     symbols: dict[str, Symbol] = field(default_factory=dict)
     name: str = "<image>"
+    elf: bytes = b""
+    """The ELF the image came from (empty for raw word images)."""
 
     @classmethod
     def from_elf(cls, elf: bytes | str | Path, name: str | None = None) -> PpuImage:
@@ -87,7 +89,8 @@ class PpuImage:
         symbols = {
             n: Symbol(n, int(v), int(s), str(k)) for n, v, s, k in raw["symbols"]
         }
-        img = cls(internal, list(raw["extmem"]), list(raw["dram"]), symbols, name or "<elf>")
+        img = cls(internal, list(raw["extmem"]), list(raw["dram"]), symbols, name or "<elf>",
+                  data)
         log.debug("%s: %d internal words, %d extmem and %d DRAM segments, %d symbols",
                   img.name, len(internal), len(img.extmem), len(img.dram), len(symbols))
         return img

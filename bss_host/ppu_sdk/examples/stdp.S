@@ -124,7 +124,7 @@ main:
     fxvoutx 8, r5, r7, FXV_ALWAYS   /* reset both sensors of the row half */
     fxvshb 1, 1, -1
     fxvshb 2, 2, -1
-    fxvsubbfs 3, 1, 2, FXV_ALWAYS
+    fxvsubbfs 3, 2, 1, FXV_ALWAYS       /* a - c: readings fall with correlation */
     fxvmulbfs 3, 3, 6, FXV_ALWAYS   /* dw */
     fxvinx 4, 0, r7, FXV_ALWAYS     /* weights (I/O base 0) */
     fxvshb 4, 4, 2                  /* keep the 6 weight bits */

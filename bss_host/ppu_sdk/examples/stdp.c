@@ -6,7 +6,9 @@
  *   c  = causal correlation (fxvinx 0x80000 + index) >> 1     (0..127, signed-safe)
  *   a  = acausal correlation (fxvinx 0xC0000 + index) >> 1
  *   reset both sensors of the row half (fxvoutx of 0x03 bytes to 0x80000 + index)
- *   dw = fxvmulbfs(sat(c - a), rate) = floor(sat(c - a) * rate / 128)
+ *   dw = fxvmulbfs(sat(a - c), rate) = floor(sat(a - c) * rate / 128)
+ * A sensor's CADC reading falls as it accumulates (its storage capacitor discharges from
+ * the reset level), so more causal than acausal correlation means c < a: potentiation.
  *   w  = clamp(weight + dw, 0, 63) (saturating add, then clamp), written back
  * and a sync at the end of each sweep. Between sweeps it busy-waits on the time base,
  * so it can run while the network runs.
@@ -48,7 +50,7 @@ static inline void stdp_update(uint32_t index)
     fxvoutx(8, FXV_IO_CAUSAL, index, FXV_ALWAYS);
     fxvshb(1, 1, -1);
     fxvshb(2, 2, -1);
-    fxvsubbfs(3, 1, 2, FXV_ALWAYS);
+    fxvsubbfs(3, 2, 1, FXV_ALWAYS); /* a - c: readings fall with correlation */
     fxvmulbfs(3, 3, 6, FXV_ALWAYS);
     fxvinx(4, FXV_IO_WEIGHTS, index, FXV_ALWAYS);
     /* Keep only the 6 weight bits. */

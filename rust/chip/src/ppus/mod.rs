@@ -166,6 +166,12 @@ impl PpuCore {
 #[derive(Debug, Clone, Default)]
 pub struct Ppus {
     pub cores: [PpuCore; 2],
+    /// What a core does on an illegal word, a misaligned access, a bus error or a
+    /// taken trap, from its next release: `Report` stops it and records the fault in
+    /// `ppu_fault` for the host (the default: a host wants an error with the PC);
+    /// `Vector` takes the fixed interrupt vector as silicon does, so programs with
+    /// their own handlers (and the conformance suite's trap tests) run as on a chip.
+    pub trap_policy: ppu::cpu::TrapPolicy,
     rng: Option<crate::model::rng::Rng>,
 }
 
@@ -181,6 +187,7 @@ impl Ppus {
     pub fn new(seed: u64) -> Self {
         Self {
             cores: Default::default(),
+            trap_policy: ppu::cpu::TrapPolicy::Report,
             rng: Some(crate::model::rng::Rng::new(seed, 0x0050_5055)),
         }
     }
@@ -231,6 +238,7 @@ impl Ppus {
                 core.control = value;
                 if !was && core.released() {
                     core.cpu = Cpu::new();
+                    core.cpu.trap_policy = self.trap_policy;
                     core.cpu.trace =
                         (core.trace_limit > 0).then(|| ppu::cpu::Trace::new(core.trace_limit));
                     core.epoch = now;

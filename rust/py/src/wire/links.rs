@@ -220,6 +220,22 @@ impl EmulatorSession {
         Ok(d)
     }
 
+    /// From the next release, PPU faults are `"report"`ed to the host (the core stops) or
+    /// `"vector"`ed to the program's interrupt handlers as on silicon.
+    fn set_ppu_trap_policy(&mut self, policy: &str) -> PyResult<()> {
+        use ppu::cpu::TrapPolicy;
+        self.0.executor.ppus.trap_policy = match policy {
+            "report" => TrapPolicy::Report,
+            "vector" => TrapPolicy::Vector,
+            _ => {
+                return Err(PyValueError::new_err(format!(
+                    "PPU trap policy {policy:?}; allowed: \"report\", \"vector\""
+                )))
+            }
+        };
+        Ok(())
+    }
+
     /// Record the next `limit` instructions of PPU `ppu` (0 switches tracing off).
     fn ppu_trace(&mut self, ppu: usize, limit: usize) -> PyResult<()> {
         ppu_core(&self.0.executor.ppus, ppu)?;
