@@ -4,7 +4,8 @@
  *
  * Parameters (.data, 32-bit words the host may write by symbol; bad-parameter numbers):
  *   1 stdp_learning_rate (signed, -128..127, default 16), 2 stdp_rows (0..256, default
- *   256), - stdp_iterations (default 1), 3 stdp_wait_us (<= 17179869, default 0).
+ *   256), - stdp_iterations (default 1), 3 stdp_wait_us (<= 17179869, default 0),
+ *   - stdp_offset (int8[2][128], column offsets, default 0).
  * Mailbox: common header (kernel_common.h), magic "STDP"; 0x10 rows per sweep.
  *
  * Assemble with GNU as (via gcc: bss_host.ppu_toolchain.compile_c) or with our
@@ -20,6 +21,28 @@
 #endif
 
 #define STDP_MB_ROWS 0x10
+
+/* One row half at vector index r7 (then r7 += 1), its column offsets in VR `off`. */
+#define STDP_HALF(off) \
+    fxvinx 1, r5, r7, FXV_ALWAYS ;       /* causal */ \
+    fxvinx 2, r8, r7, FXV_ALWAYS ;       /* acausal */ \
+    fxvoutx 8, r5, r7, FXV_ALWAYS ;      /* reset both sensors of the row half */ \
+    fxvshb 1, 1, -1 ; \
+    fxvshb 2, 2, -1 ; \
+    fxvsubbfs 3, 2, 1, FXV_ALWAYS ;      /* a - c: readings fall with correlation */ \
+    fxvsubbfs 3, 3, off, FXV_ALWAYS ;    /* minus the channels' offset difference */ \
+    fxvmulbfs 3, 3, 6, FXV_ALWAYS ;      /* dw */ \
+    fxvinx 4, 0, r7, FXV_ALWAYS ;        /* weights (I/O base 0) */ \
+    fxvshb 4, 4, 2 ;                     /* keep the 6 weight bits */ \
+    fxvshb 4, 4, -2 ; \
+    fxvaddbfs 4, 4, 3, FXV_ALWAYS ; \
+    fxvcmpb 4 ; \
+    fxvsel 4, 4, VR_ZERO, FXV_LT ;       /* < 0 -> 0 */ \
+    fxvsubbm 5, 4, VR_WMAX, FXV_ALWAYS ; \
+    fxvcmpb 5 ; \
+    fxvsel 4, 4, VR_WMAX, FXV_GT ;       /* > 63 -> 63 */ \
+    fxvoutx 4, 0, r7, FXV_ALWAYS ; \
+    addi r7, r7, 1
 
 /* --- parameters ------------------------------------------------------------------ */
     .section .data.stdp_params, "aw", @progbits
@@ -44,6 +67,12 @@ stdp_iterations:
     .size stdp_wait_us, 4
 stdp_wait_us:
     .long 0
+    .globl stdp_offset
+    .type stdp_offset, @object
+    .size stdp_offset, 256
+    .balign 128
+stdp_offset:                        /* int8[2][128], see stdp.c */
+    .space 256
 
 /* --- int main(void) ------------------------------------------------------------------
  * r31 mailbox base, r30 rows, r29 iterations, r28 wait in cycles, r27 sweeps done,
@@ -98,6 +127,12 @@ main:
     li r9, FXV_CORRELATION_RESET_BOTH
     fxvsplatb 8, r9
 
+    sync                            /* the host wrote the offsets */
+    lis r9, stdp_offset@ha
+    addi r9, r9, stdp_offset@l
+    li r10, 128
+    fxvlax 9, 0, r9
+    fxvlax 10, r9, r10
     lis r5, (FXV_IO_CAUSAL >> 16)
     lis r8, (FXV_IO_ACAUSAL >> 16)
     li r27, 0
@@ -114,30 +149,14 @@ main:
     blt .Lwait
 .Lsweep_start:
     mfspr r26, 284
-    slwi. r6, r30, 1                /* 2 * rows row halves */
+    cmpwi r30, 0
     beq .Lsweep_end
-    mtctr r6
+    mtctr r30                       /* one iteration per row: both halves */
     li r7, 0
-.Lrow_half:
-    fxvinx 1, r5, r7, FXV_ALWAYS    /* causal */
-    fxvinx 2, r8, r7, FXV_ALWAYS    /* acausal */
-    fxvoutx 8, r5, r7, FXV_ALWAYS   /* reset both sensors of the row half */
-    fxvshb 1, 1, -1
-    fxvshb 2, 2, -1
-    fxvsubbfs 3, 2, 1, FXV_ALWAYS       /* a - c: readings fall with correlation */
-    fxvmulbfs 3, 3, 6, FXV_ALWAYS   /* dw */
-    fxvinx 4, 0, r7, FXV_ALWAYS     /* weights (I/O base 0) */
-    fxvshb 4, 4, 2                  /* keep the 6 weight bits */
-    fxvshb 4, 4, -2
-    fxvaddbfs 4, 4, 3, FXV_ALWAYS
-    fxvcmpb 4
-    fxvsel 4, 4, VR_ZERO, FXV_LT    /* < 0 -> 0 */
-    fxvsubbm 5, 4, VR_WMAX, FXV_ALWAYS
-    fxvcmpb 5
-    fxvsel 4, 4, VR_WMAX, FXV_GT    /* > 63 -> 63 */
-    fxvoutx 4, 0, r7, FXV_ALWAYS
-    addi r7, r7, 1
-    bdnz .Lrow_half
+.Lrow:
+    STDP_HALF(9)                    /* even columns */
+    STDP_HALF(10)                   /* odd columns */
+    bdnz .Lrow
 .Lsweep_end:
     sync
     mfspr r9, 284
