@@ -491,3 +491,23 @@ def test_node_mask_and_target_filter_labels():
         # The mask selects the low byte: 0x0105 and 0x2A2A differ there, 0x0003 too.
         low = conn.run(_spike_program(True, mask=0x00FF, target=0x002A))
         assert low.spikes["label"].tolist() == [0x2A2A]
+
+
+def test_tcp_ppu_program_runs_through_the_emulator_server(tcp_url, tmp_path):
+    # The same host path as on a board: no introspection, so no stats and no trace.
+    from bss_host.ppu import Ppu, PpuError, PpuImage
+
+    img = PpuImage.assemble("li r3, 11\nstw r3, 0x3000(0)\nli r3, 3\nstw r3, 0x2ffc(0)\nwait\n")
+    with connect(tcp_url) as conn:
+        ppu = Ppu(conn, "bottom")
+        ppu.load(img)
+        r = ppu.run(timeout_us=100)
+        assert (r.exit_code, int(r.mailbox_words()[0])) == (3, 11)
+        assert r.stats is None and r.trace is None
+        with pytest.raises(PpuError, match="in-process model"):
+            ppu.run(trace=10)
+    src = tmp_path / "p.s"
+    src.write_text("li r3, 0\nstw r3, 0x2ffc(0)\nwait\n")
+    out = bss(tmp_path, "ppu", "run", str(src), "--url", tcp_url)
+    assert out.returncode == 0, out.stderr
+    assert "exit code 0" in out.stdout and "cycles" not in out.stdout
