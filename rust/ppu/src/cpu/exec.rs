@@ -27,9 +27,10 @@ enum Op {
 impl Cpu {
     /// Executes `insn` (fetched from `pc`); `next` holds the fall-through PC and is
     /// changed by branches. Returns the cycles taken. On `Err` nothing has changed.
+    #[inline(always)]
     pub(super) fn exec(
         &mut self,
-        insn: Insn,
+        insn: &Insn,
         pc: u32,
         word: u32,
         next: &mut u32,
@@ -38,7 +39,7 @@ impl Cpu {
         use Insn::*;
         let illegal = Trap::Illegal { pc, word };
         let g = |c: &Cpu, r: u8| c.gpr[usize::from(r & 31)];
-        Ok(match insn {
+        Ok(match *insn {
             // ---- D-form arithmetic -----------------------------------------------
             Twi(f) => {
                 self.trap_if(f.to, g(self, f.ra), f.si as i32 as u32, pc)?;
@@ -54,15 +55,8 @@ impl Cpu {
                 self.set_ca(ca);
                 ALU
             }
-            Addic(f) | AddicDot(f) => {
-                let (r, ca, _) = add3(g(self, f.ra), f.si as i32 as u32, 0);
-                self.set(f.rt, r);
-                self.set_ca(ca);
-                if matches!(insn, AddicDot(_)) {
-                    self.set_cr0(r);
-                }
-                ALU
-            }
+            Addic(f) => self.addic(f, false),
+            AddicDot(f) => self.addic(f, true),
             Addi(f) => {
                 self.set(f.rt, self.ra0(f.ra).wrapping_add(f.si as i32 as u32));
                 ALU
@@ -80,55 +74,27 @@ impl Cpu {
                 self.compare(f.bf, (g(self, f.ra) as i32).cmp(&i32::from(f.si)));
                 ALU
             }
-            Ori(f) | Oris(f) | Xori(f) | Xoris(f) | AndiDot(f) | AndisDot(f) => {
-                let s = g(self, f.rs);
-                let lo = u32::from(f.ui);
-                let hi = lo << 16;
-                let r = match insn {
-                    Ori(_) => s | lo,
-                    Oris(_) => s | hi,
-                    Xori(_) => s ^ lo,
-                    Xoris(_) => s ^ hi,
-                    AndiDot(_) => s & lo,
-                    _ => s & hi,
-                };
-                self.set(f.ra, r);
-                if matches!(insn, AndiDot(_) | AndisDot(_)) {
-                    self.set_cr0(r);
-                }
-                ALU
-            }
+            Ori(f) => self.logical_imm(f, false, |s, i| s | i),
+            Oris(f) => self.logical_imm(f, false, |s, i| s | (i << 16)),
+            Xori(f) => self.logical_imm(f, false, |s, i| s ^ i),
+            Xoris(f) => self.logical_imm(f, false, |s, i| s ^ (i << 16)),
+            AndiDot(f) => self.logical_imm(f, true, |s, i| s & i),
+            AndisDot(f) => self.logical_imm(f, true, |s, i| s & (i << 16)),
             // ---- D-form loads and stores -----------------------------------------
-            Lwz(f) | Lbz(f) | Lhz(f) | Lha(f) => {
-                let ea = self.ra0(f.ra).wrapping_add(f.d as i32 as u32);
-                let v = self.load(mem, ea, insn, pc)?;
-                self.set(f.rt, v);
-                MEM + mem.extra_latency(ea)
-            }
-            Lwzu(f) | Lbzu(f) | Lhzu(f) | Lhau(f) => {
-                if f.ra == 0 || f.ra == f.rt {
-                    return Err(illegal);
-                }
-                let ea = g(self, f.ra).wrapping_add(f.d as i32 as u32);
-                let v = self.load(mem, ea, insn, pc)?;
-                self.set(f.rt, v);
-                self.set(f.ra, ea);
-                MEM + mem.extra_latency(ea)
-            }
-            Stw(f) | Stb(f) | Sth(f) => {
-                let ea = self.ra0(f.ra).wrapping_add(f.d as i32 as u32);
-                self.store(mem, ea, g(self, f.rt), insn, pc)?;
-                MEM + mem.extra_latency(ea)
-            }
-            Stwu(f) | Stbu(f) | Sthu(f) => {
-                if f.ra == 0 {
-                    return Err(illegal);
-                }
-                let ea = g(self, f.ra).wrapping_add(f.d as i32 as u32);
-                self.store(mem, ea, g(self, f.rt), insn, pc)?;
-                self.set(f.ra, ea);
-                MEM + mem.extra_latency(ea)
-            }
+            Lwz(f) => self.load_d(mem, f, 4, false, pc)?,
+            Lbz(f) => self.load_d(mem, f, 1, false, pc)?,
+            Lhz(f) => self.load_d(mem, f, 2, false, pc)?,
+            Lha(f) => self.load_d(mem, f, 2, true, pc)?,
+            Lwzu(f) => self.load_du(mem, f, 4, false, pc, illegal)?,
+            Lbzu(f) => self.load_du(mem, f, 1, false, pc, illegal)?,
+            Lhzu(f) => self.load_du(mem, f, 2, false, pc, illegal)?,
+            Lhau(f) => self.load_du(mem, f, 2, true, pc, illegal)?,
+            Stw(f) => self.store_d(mem, f, 4, pc)?,
+            Stb(f) => self.store_d(mem, f, 1, pc)?,
+            Sth(f) => self.store_d(mem, f, 2, pc)?,
+            Stwu(f) => self.store_du(mem, f, 4, pc, illegal)?,
+            Stbu(f) => self.store_du(mem, f, 1, pc, illegal)?,
+            Sthu(f) => self.store_du(mem, f, 2, pc, illegal)?,
             Lmw(f) => {
                 if f.ra >= f.rt {
                     return Err(illegal);
@@ -165,36 +131,20 @@ impl Cpu {
                 32 - u64::from(f.rt) + extra
             }
             // ---- X-form loads and stores -----------------------------------------
-            Lwzx(f) | Lbzx(f) | Lhzx(f) | Lhax(f) => {
-                let ea = self.ra0(f.ra).wrapping_add(g(self, f.rb));
-                let v = self.load(mem, ea, insn, pc)?;
-                self.set(f.rt, v);
-                MEM + mem.extra_latency(ea)
-            }
-            Lwzux(f) | Lbzux(f) | Lhzux(f) | Lhaux(f) => {
-                if f.ra == 0 || f.ra == f.rt {
-                    return Err(illegal);
-                }
-                let ea = g(self, f.ra).wrapping_add(g(self, f.rb));
-                let v = self.load(mem, ea, insn, pc)?;
-                self.set(f.rt, v);
-                self.set(f.ra, ea);
-                MEM + mem.extra_latency(ea)
-            }
-            Stwx(f) | Stbx(f) | Sthx(f) => {
-                let ea = self.ra0(f.ra).wrapping_add(g(self, f.rb));
-                self.store(mem, ea, g(self, f.rt), insn, pc)?;
-                MEM + mem.extra_latency(ea)
-            }
-            Stwux(f) | Stbux(f) | Sthux(f) => {
-                if f.ra == 0 {
-                    return Err(illegal);
-                }
-                let ea = g(self, f.ra).wrapping_add(g(self, f.rb));
-                self.store(mem, ea, g(self, f.rt), insn, pc)?;
-                self.set(f.ra, ea);
-                MEM + mem.extra_latency(ea)
-            }
+            Lwzx(f) => self.load_x(mem, f, 4, false, pc)?,
+            Lbzx(f) => self.load_x(mem, f, 1, false, pc)?,
+            Lhzx(f) => self.load_x(mem, f, 2, false, pc)?,
+            Lhax(f) => self.load_x(mem, f, 2, true, pc)?,
+            Lwzux(f) => self.load_xu(mem, f, 4, false, pc, illegal)?,
+            Lbzux(f) => self.load_xu(mem, f, 1, false, pc, illegal)?,
+            Lhzux(f) => self.load_xu(mem, f, 2, false, pc, illegal)?,
+            Lhaux(f) => self.load_xu(mem, f, 2, true, pc, illegal)?,
+            Stwx(f) => self.store_x(mem, f, 4, pc)?,
+            Stbx(f) => self.store_x(mem, f, 1, pc)?,
+            Sthx(f) => self.store_x(mem, f, 2, pc)?,
+            Stwux(f) => self.store_xu(mem, f, 4, pc, illegal)?,
+            Stbux(f) => self.store_xu(mem, f, 1, pc, illegal)?,
+            Sthux(f) => self.store_xu(mem, f, 2, pc, illegal)?,
             // No external-control bus in the model (see the module docs).
             Eciwx(_) | Ecowx(_) => return Err(illegal),
             Fxv(f) => self.issue_vector(&f, pc, mem)?,
@@ -264,23 +214,14 @@ impl Cpu {
                 self.set_cr_field(f.bf, v);
                 ALU
             }
-            Crnor(f) | Crandc(f) | Crxor(f) | Crnand(f) | Crand(f) | Creqv(f) | Crorc(f)
-            | Cror(f) => {
-                let a = self.cr_bit(f.ba);
-                let b = self.cr_bit(f.bb);
-                let v = match insn {
-                    Crnor(_) => !(a | b),
-                    Crandc(_) => a & !b,
-                    Crxor(_) => a ^ b,
-                    Crnand(_) => !(a & b),
-                    Crand(_) => a & b,
-                    Creqv(_) => a == b,
-                    Crorc(_) => a | !b,
-                    _ => a | b,
-                };
-                self.set_cr_bit(f.bt, v);
-                ALU
-            }
+            Crnor(f) => self.cr_op(f, |a, b| !(a | b)),
+            Crandc(f) => self.cr_op(f, |a, b| a & !b),
+            Crxor(f) => self.cr_op(f, |a, b| a ^ b),
+            Crnand(f) => self.cr_op(f, |a, b| !(a & b)),
+            Crand(f) => self.cr_op(f, |a, b| a & b),
+            Creqv(f) => self.cr_op(f, |a, b| a == b),
+            Crorc(f) => self.cr_op(f, |a, b| a | !b),
+            Cror(f) => self.cr_op(f, |a, b| a | b),
             Mfcr(f) => {
                 self.set(f.rt, self.cr);
                 ALU
@@ -295,14 +236,15 @@ impl Cpu {
                 ALU
             }
             // ---- rotates and shifts ----------------------------------------------
-            Rlwinm(f) | Rlwimi(f) => {
+            Rlwinm(f) => {
+                let rot = g(self, f.rs).rotate_left(u32::from(f.sh & 31));
+                self.set_rc(f.ra, rot & rot_mask(f.mb, f.me), f.rc);
+                ALU
+            }
+            Rlwimi(f) => {
                 let rot = g(self, f.rs).rotate_left(u32::from(f.sh & 31));
                 let m = rot_mask(f.mb, f.me);
-                let r = if matches!(insn, Rlwimi(_)) {
-                    (rot & m) | (g(self, f.ra) & !m)
-                } else {
-                    rot & m
-                };
+                let r = (rot & m) | (g(self, f.ra) & !m);
                 self.set_rc(f.ra, r, f.rc);
                 ALU
             }
@@ -333,41 +275,25 @@ impl Cpu {
                 self.wait_vector_idle() + ALU
             }
             // ---- X-form logical ----------------------------------------------------
-            Slw(f) | And(f) | Andc(f) | Nor(f) | Eqv(f) | Xor(f) | Orc(f) | Or(f) | Nand(f)
-            | Srw(f) | Sraw(f) => {
-                let s = g(self, f.rs);
-                let b = g(self, f.rb);
-                let n = b & 0x3F;
-                let r = match insn {
-                    Slw(_) => s.checked_shl(n).unwrap_or(0),
-                    Srw(_) => s.checked_shr(n).unwrap_or(0),
-                    Sraw(_) => {
-                        let (r, ca) = sraw(s, n);
-                        self.set_ca(ca);
-                        r
-                    }
-                    And(_) => s & b,
-                    Andc(_) => s & !b,
-                    Nor(_) => !(s | b),
-                    Eqv(_) => !(s ^ b),
-                    Xor(_) => s ^ b,
-                    Orc(_) => s | !b,
-                    Or(_) => s | b,
-                    _ => !(s & b),
-                };
+            Slw(f) => self.logical(f, |s, b| s.checked_shl(b & 0x3F).unwrap_or(0)),
+            Srw(f) => self.logical(f, |s, b| s.checked_shr(b & 0x3F).unwrap_or(0)),
+            Sraw(f) => {
+                let (r, ca) = sraw(g(self, f.rs), g(self, f.rb) & 0x3F);
+                self.set_ca(ca);
                 self.set_rc(f.ra, r, f.rc);
                 ALU
             }
-            Cntlzw(f) | Extsh(f) | Extsb(f) => {
-                let s = g(self, f.rs);
-                let r = match insn {
-                    Cntlzw(_) => s.leading_zeros(),
-                    Extsh(_) => s as u16 as i16 as i32 as u32,
-                    _ => s as u8 as i8 as i32 as u32,
-                };
-                self.set_rc(f.ra, r, f.rc);
-                ALU
-            }
+            And(f) => self.logical(f, |s, b| s & b),
+            Andc(f) => self.logical(f, |s, b| s & !b),
+            Nor(f) => self.logical(f, |s, b| !(s | b)),
+            Eqv(f) => self.logical(f, |s, b| !(s ^ b)),
+            Xor(f) => self.logical(f, |s, b| s ^ b),
+            Orc(f) => self.logical(f, |s, b| s | !b),
+            Or(f) => self.logical(f, |s, b| s | b),
+            Nand(f) => self.logical(f, |s, b| !(s & b)),
+            Cntlzw(f) => self.unary(f, |s| s.leading_zeros()),
+            Extsh(f) => self.unary(f, |s| s as u16 as i16 as i32 as u32),
+            Extsb(f) => self.unary(f, |s| s as u8 as i8 as i32 as u32),
             Popcb(f) => {
                 let s = g(self, f.rs);
                 let r = (0..4).fold(0u32, |acc, i| {
@@ -412,30 +338,18 @@ impl Cpu {
                 ALU
             }
             // ---- XO-form arithmetic ------------------------------------------------
-            Add(f) | Addc(f) | Adde(f) | Subf(f) | Subfc(f) | Subfe(f) => {
-                let op = match insn {
-                    Add(_) => Op::Add,
-                    Addc(_) => Op::Addc,
-                    Adde(_) => Op::Adde,
-                    Subf(_) => Op::Subf,
-                    Subfc(_) => Op::Subfc,
-                    _ => Op::Subfe,
-                };
-                let (a, b) = (g(self, f.ra), g(self, f.rb));
-                self.arith(op, f.rt, a, b, f.oe, f.rc);
-                ALU
-            }
-            Neg(f) | Addze(f) | Subfze(f) | Addme(f) | Subfme(f) => {
-                let op = match insn {
-                    Neg(_) => Op::Neg,
-                    Addze(_) => Op::Addze,
-                    Subfze(_) => Op::Subfze,
-                    Addme(_) => Op::Addme,
-                    _ => Op::Subfme,
-                };
-                self.arith(op, f.rt, g(self, f.ra), 0, f.oe, f.rc);
-                ALU
-            }
+            // One arm per opcode so that `arith` is specialised on a constant `Op`.
+            Add(f) => self.arith_rr(Op::Add, f),
+            Addc(f) => self.arith_rr(Op::Addc, f),
+            Adde(f) => self.arith_rr(Op::Adde, f),
+            Subf(f) => self.arith_rr(Op::Subf, f),
+            Subfc(f) => self.arith_rr(Op::Subfc, f),
+            Subfe(f) => self.arith_rr(Op::Subfe, f),
+            Neg(f) => self.arith_r(Op::Neg, f),
+            Addze(f) => self.arith_r(Op::Addze, f),
+            Subfze(f) => self.arith_r(Op::Subfze, f),
+            Addme(f) => self.arith_r(Op::Addme, f),
+            Subfme(f) => self.arith_r(Op::Subfme, f),
             Mullw(f) => {
                 let p = i64::from(g(self, f.ra) as i32) * i64::from(g(self, f.rb) as i32);
                 if f.oe {
@@ -444,13 +358,15 @@ impl Cpu {
                 self.set_rc(f.rt, p as u32, f.rc);
                 MUL
             }
-            Mulhw(f) | Mulhwu(f) => {
+            Mulhw(f) => {
                 let (a, b) = (g(self, f.ra), g(self, f.rb));
-                let r = if matches!(insn, Mulhw(_)) {
-                    ((i64::from(a as i32) * i64::from(b as i32)) >> 32) as u32
-                } else {
-                    ((u64::from(a) * u64::from(b)) >> 32) as u32
-                };
+                let r = ((i64::from(a as i32) * i64::from(b as i32)) >> 32) as u32;
+                self.set_rc(f.rt, r, f.rc);
+                MUL
+            }
+            Mulhwu(f) => {
+                let (a, b) = (g(self, f.ra), g(self, f.rb));
+                let r = ((u64::from(a) * u64::from(b)) >> 32) as u32;
                 self.set_rc(f.rt, r, f.rc);
                 MUL
             }
@@ -498,10 +414,12 @@ impl Cpu {
         stall
     }
 
+    #[inline(always)]
     fn set(&mut self, r: u8, v: u32) {
         self.gpr[usize::from(r & 31)] = v;
     }
 
+    #[inline(always)]
     fn set_rc(&mut self, r: u8, v: u32, rc: bool) {
         self.set(r, v);
         if rc {
@@ -509,6 +427,7 @@ impl Cpu {
         }
     }
 
+    #[inline(always)]
     fn compare(&mut self, bf: u8, o: std::cmp::Ordering) {
         let c = match o {
             std::cmp::Ordering::Less => 8,
@@ -533,6 +452,7 @@ impl Cpu {
     }
 
     /// BO/BI evaluation including the CTR decrement (Power ISA `bc`).
+    #[inline(always)]
     fn branch_taken(&mut self, bo: u8, bi: u8) -> bool {
         if bo & 0x04 == 0 {
             self.ctr = self.ctr.wrapping_sub(1);
@@ -542,6 +462,7 @@ impl Cpu {
         ctr_ok && cond_ok
     }
 
+    #[inline(always)]
     fn arith(&mut self, op: Op, rt: u8, a: u32, b: u32, oe: bool, rc: bool) {
         let ca_in = self.ca();
         let (x, y, c, sets_ca) = match op {
@@ -567,48 +488,231 @@ impl Cpu {
         self.set_rc(rt, r, rc);
     }
 
-    fn load(&self, mem: &mut impl Memory, ea: u32, insn: Insn, pc: u32) -> Result<u32, Trap> {
-        use Insn::*;
-        let (size, signed) = match insn {
-            Lbz(_) | Lbzu(_) | Lbzx(_) | Lbzux(_) => (1, false),
-            Lhz(_) | Lhzu(_) | Lhzx(_) | Lhzux(_) => (2, false),
-            Lha(_) | Lhau(_) | Lhax(_) | Lhaux(_) => (2, true),
-            _ => (4, false),
-        };
-        check_align(ea, size, pc)?;
-        let v = mem
-            .load(ea, size)
-            .map_err(|fault| Trap::Memory { pc, fault })?;
-        Ok(if signed {
-            v as u16 as i16 as i32 as u32
-        } else {
-            v
-        })
+    /// `addic` / `addic.`.
+    #[inline(always)]
+    fn addic(&mut self, f: DImm, rc: bool) -> u64 {
+        let (r, ca, _) = add3(self.gpr[usize::from(f.ra & 31)], f.si as i32 as u32, 0);
+        self.set(f.rt, r);
+        self.set_ca(ca);
+        if rc {
+            self.set_cr0(r);
+        }
+        ALU
     }
 
-    fn store(
-        &self,
-        mem: &mut impl Memory,
-        ea: u32,
-        v: u32,
-        insn: Insn,
-        pc: u32,
-    ) -> Result<(), Trap> {
-        use Insn::*;
-        let size = match insn {
-            Stb(_) | Stbu(_) | Stbx(_) | Stbux(_) => 1,
-            Sth(_) | Sthu(_) | Sthx(_) | Sthux(_) => 2,
-            _ => 4,
-        };
-        check_align(ea, size, pc)?;
-        let v = if size == 4 {
-            v
-        } else {
-            v & ((1 << (8 * size)) - 1)
-        };
-        mem.store(ea, size, v)
-            .map_err(|fault| Trap::Memory { pc, fault })
+    /// The D-form logical immediates; `op` gets RS and the zero-extended UI.
+    #[inline(always)]
+    fn logical_imm(&mut self, f: DLogic, rc: bool, op: impl Fn(u32, u32) -> u32) -> u64 {
+        let r = op(self.gpr[usize::from(f.rs & 31)], u32::from(f.ui));
+        self.set(f.ra, r);
+        if rc {
+            self.set_cr0(r);
+        }
+        ALU
     }
+
+    /// X-form logical `ra = op(rs, rb)` with Rc.
+    #[inline(always)]
+    fn logical(&mut self, f: XLogic, op: impl Fn(u32, u32) -> u32) -> u64 {
+        let r = op(
+            self.gpr[usize::from(f.rs & 31)],
+            self.gpr[usize::from(f.rb & 31)],
+        );
+        self.set_rc(f.ra, r, f.rc);
+        ALU
+    }
+
+    /// X-form unary `ra = op(rs)` with Rc.
+    #[inline(always)]
+    fn unary(&mut self, f: XUnary, op: impl Fn(u32) -> u32) -> u64 {
+        let r = op(self.gpr[usize::from(f.rs & 31)]);
+        self.set_rc(f.ra, r, f.rc);
+        ALU
+    }
+
+    #[inline(always)]
+    fn cr_op(&mut self, f: CrOp, op: impl Fn(bool, bool) -> bool) -> u64 {
+        let v = op(self.cr_bit(f.ba), self.cr_bit(f.bb));
+        self.set_cr_bit(f.bt, v);
+        ALU
+    }
+
+    #[inline(always)]
+    fn arith_rr(&mut self, op: Op, f: XoArith) -> u64 {
+        let (a, b) = (
+            self.gpr[usize::from(f.ra & 31)],
+            self.gpr[usize::from(f.rb & 31)],
+        );
+        self.arith(op, f.rt, a, b, f.oe, f.rc);
+        ALU
+    }
+
+    #[inline(always)]
+    fn arith_r(&mut self, op: Op, f: XoUnary) -> u64 {
+        let a = self.gpr[usize::from(f.ra & 31)];
+        self.arith(op, f.rt, a, 0, f.oe, f.rc);
+        ALU
+    }
+
+    /// `lXz`/`lha` with EA = (RA|0) + D.
+    #[inline(always)]
+    fn load_d(
+        &mut self,
+        mem: &mut impl Memory,
+        f: DMem,
+        size: u8,
+        signed: bool,
+        pc: u32,
+    ) -> Result<u64, Trap> {
+        let ea = self.ra0(f.ra).wrapping_add(f.d as i32 as u32);
+        let v = load_sized(mem, ea, size, signed, pc)?;
+        self.set(f.rt, v);
+        Ok(MEM + mem.extra_latency(ea))
+    }
+
+    /// Load with update, EA = RA + D.
+    #[inline(always)]
+    fn load_du(
+        &mut self,
+        mem: &mut impl Memory,
+        f: DMem,
+        size: u8,
+        signed: bool,
+        pc: u32,
+        illegal: Trap,
+    ) -> Result<u64, Trap> {
+        if f.ra == 0 || f.ra == f.rt {
+            return Err(illegal);
+        }
+        let ea = self.gpr[usize::from(f.ra & 31)].wrapping_add(f.d as i32 as u32);
+        let v = load_sized(mem, ea, size, signed, pc)?;
+        self.set(f.rt, v);
+        self.set(f.ra, ea);
+        Ok(MEM + mem.extra_latency(ea))
+    }
+
+    #[inline(always)]
+    fn store_d(&mut self, mem: &mut impl Memory, f: DMem, size: u8, pc: u32) -> Result<u64, Trap> {
+        let ea = self.ra0(f.ra).wrapping_add(f.d as i32 as u32);
+        store_sized(mem, ea, self.gpr[usize::from(f.rt & 31)], size, pc)?;
+        Ok(MEM + mem.extra_latency(ea))
+    }
+
+    #[inline(always)]
+    fn store_du(
+        &mut self,
+        mem: &mut impl Memory,
+        f: DMem,
+        size: u8,
+        pc: u32,
+        illegal: Trap,
+    ) -> Result<u64, Trap> {
+        if f.ra == 0 {
+            return Err(illegal);
+        }
+        let ea = self.gpr[usize::from(f.ra & 31)].wrapping_add(f.d as i32 as u32);
+        store_sized(mem, ea, self.gpr[usize::from(f.rt & 31)], size, pc)?;
+        self.set(f.ra, ea);
+        Ok(MEM + mem.extra_latency(ea))
+    }
+
+    /// Indexed load, EA = (RA|0) + RB.
+    #[inline(always)]
+    fn load_x(
+        &mut self,
+        mem: &mut impl Memory,
+        f: XMem,
+        size: u8,
+        signed: bool,
+        pc: u32,
+    ) -> Result<u64, Trap> {
+        let ea = self
+            .ra0(f.ra)
+            .wrapping_add(self.gpr[usize::from(f.rb & 31)]);
+        let v = load_sized(mem, ea, size, signed, pc)?;
+        self.set(f.rt, v);
+        Ok(MEM + mem.extra_latency(ea))
+    }
+
+    #[inline(always)]
+    fn load_xu(
+        &mut self,
+        mem: &mut impl Memory,
+        f: XMem,
+        size: u8,
+        signed: bool,
+        pc: u32,
+        illegal: Trap,
+    ) -> Result<u64, Trap> {
+        if f.ra == 0 || f.ra == f.rt {
+            return Err(illegal);
+        }
+        let ea = self.gpr[usize::from(f.ra & 31)].wrapping_add(self.gpr[usize::from(f.rb & 31)]);
+        let v = load_sized(mem, ea, size, signed, pc)?;
+        self.set(f.rt, v);
+        self.set(f.ra, ea);
+        Ok(MEM + mem.extra_latency(ea))
+    }
+
+    #[inline(always)]
+    fn store_x(&mut self, mem: &mut impl Memory, f: XMem, size: u8, pc: u32) -> Result<u64, Trap> {
+        let ea = self
+            .ra0(f.ra)
+            .wrapping_add(self.gpr[usize::from(f.rb & 31)]);
+        store_sized(mem, ea, self.gpr[usize::from(f.rt & 31)], size, pc)?;
+        Ok(MEM + mem.extra_latency(ea))
+    }
+
+    #[inline(always)]
+    fn store_xu(
+        &mut self,
+        mem: &mut impl Memory,
+        f: XMem,
+        size: u8,
+        pc: u32,
+        illegal: Trap,
+    ) -> Result<u64, Trap> {
+        if f.ra == 0 {
+            return Err(illegal);
+        }
+        let ea = self.gpr[usize::from(f.ra & 31)].wrapping_add(self.gpr[usize::from(f.rb & 31)]);
+        store_sized(mem, ea, self.gpr[usize::from(f.rt & 31)], size, pc)?;
+        self.set(f.ra, ea);
+        Ok(MEM + mem.extra_latency(ea))
+    }
+}
+
+/// An aligned data load of `size` bytes, sign-extending a halfword if `signed`.
+#[inline(always)]
+fn load_sized(
+    mem: &mut impl Memory,
+    ea: u32,
+    size: u8,
+    signed: bool,
+    pc: u32,
+) -> Result<u32, Trap> {
+    check_align(ea, size, pc)?;
+    let v = mem
+        .load(ea, size)
+        .map_err(|fault| Trap::Memory { pc, fault })?;
+    Ok(if signed {
+        v as u16 as i16 as i32 as u32
+    } else {
+        v
+    })
+}
+
+/// An aligned data store of the low `size` bytes of `v`.
+#[inline(always)]
+fn store_sized(mem: &mut impl Memory, ea: u32, v: u32, size: u8, pc: u32) -> Result<(), Trap> {
+    check_align(ea, size, pc)?;
+    let v = if size == 4 {
+        v
+    } else {
+        v & ((1 << (8 * size)) - 1)
+    };
+    mem.store(ea, size, v)
+        .map_err(|fault| Trap::Memory { pc, fault })
 }
 
 fn check_align(ea: u32, size: u8, pc: u32) -> Result<(), Trap> {

@@ -5,18 +5,26 @@
 //! event) and `leave` (bring `dec`/`tsr` to `cycles`, drop the anchor). In between,
 //! the hot loop only compares `cycles` with the precomputed `next_event`.
 
+use super::dcache::DecodeCache;
+#[cfg(test)]
+use super::exec_reference;
 use super::stats::TraceEntry;
 use super::{Cpu, Memory, RunOutcome, StepOutcome, Trap};
 use crate::insn::Insn;
 
 impl Cpu {
-    fn enter(&mut self) {
-        self.dcache.ensure();
+    /// Starts a driver call; the decode cache is lent out of `self` until `leave`, so
+    /// the hot loop can borrow decoded instructions while executing on `self`.
+    fn enter(&mut self) -> DecodeCache {
+        let mut cache = std::mem::take(&mut self.dcache);
+        cache.ensure();
         self.timer_anchor = Some(self.cycles);
         self.service_events();
+        cache
     }
 
-    fn leave(&mut self) {
+    fn leave(&mut self, cache: DecodeCache) {
+        self.dcache = cache;
         self.sync_timers();
         self.timer_anchor = None;
         self.next_event = 0;
@@ -25,9 +33,9 @@ impl Cpu {
     /// Executes one instruction (after taking an asynchronous interrupt that is
     /// already pending and enabled). See the module docs for trap semantics.
     pub fn step(&mut self, mem: &mut impl Memory) -> Result<StepOutcome, Trap> {
-        self.enter();
-        let r = self.step_inner(mem);
-        self.leave();
+        let mut cache = self.enter();
+        let r = self.step_inner::<true>(&mut cache, mem);
+        self.leave(cache);
         r
     }
 
@@ -37,11 +45,29 @@ impl Cpu {
         mem: &mut impl Memory,
         max_instructions: u64,
     ) -> Result<RunOutcome, Trap> {
-        self.enter();
+        let mut cache = self.enter();
         let start = self.instructions;
+        let result = if self.trace.is_some() {
+            self.run_loop::<true>(&mut cache, mem, max_instructions, start)
+        } else {
+            self.run_loop::<false>(&mut cache, mem, max_instructions, start)
+        };
+        self.leave(cache);
+        result
+    }
+
+    /// The loop of [`Cpu::run`], specialised on whether a trace is recorded (nothing
+    /// inside a run can attach or detach one).
+    fn run_loop<const TRACE: bool>(
+        &mut self,
+        cache: &mut DecodeCache,
+        mem: &mut impl Memory,
+        max_instructions: u64,
+        start: u64,
+    ) -> Result<RunOutcome, Trap> {
         let mut result = Ok(RunOutcome::Limit);
         for _ in 0..max_instructions {
-            match self.step_inner(mem) {
+            match self.step_inner::<TRACE>(cache, mem) {
                 Ok(StepOutcome::Continue) => {}
                 Ok(StepOutcome::Sleep) => {
                     result = Ok(RunOutcome::Sleep {
@@ -55,7 +81,6 @@ impl Cpu {
                 }
             }
         }
-        self.leave();
         result
     }
 
@@ -68,17 +93,13 @@ impl Cpu {
         mem: &mut impl Memory,
         cycle_limit: u64,
     ) -> Result<StepOutcome, Trap> {
-        self.enter();
-        let mut result = Ok(());
-        while self.cycles < cycle_limit {
-            if self.sleeping {
-                self.sleep_for(cycle_limit - self.cycles);
-            } else if let Err(t) = self.step_inner(mem) {
-                result = Err(t);
-                break;
-            }
-        }
-        self.leave();
+        let mut cache = self.enter();
+        let result = if self.trace.is_some() {
+            self.run_until_loop::<true>(&mut cache, mem, cycle_limit)
+        } else {
+            self.run_until_loop::<false>(&mut cache, mem, cycle_limit)
+        };
+        self.leave(cache);
         result.map(|()| {
             if self.sleeping {
                 StepOutcome::Sleep
@@ -86,6 +107,23 @@ impl Cpu {
                 StepOutcome::Continue
             }
         })
+    }
+
+    /// The loop of [`Cpu::run_until`] (see [`Cpu::run_loop`]).
+    fn run_until_loop<const TRACE: bool>(
+        &mut self,
+        cache: &mut DecodeCache,
+        mem: &mut impl Memory,
+        cycle_limit: u64,
+    ) -> Result<(), Trap> {
+        while self.cycles < cycle_limit {
+            if self.sleeping {
+                self.sleep_for(cycle_limit - self.cycles);
+            } else {
+                self.step_inner::<TRACE>(cache, mem)?;
+            }
+        }
+        Ok(())
     }
 
     /// Lets a sleeping core sleep for up to `max_cycles`: time and the timers advance,
@@ -96,12 +134,12 @@ impl Cpu {
         if !self.sleeping {
             return 0;
         }
-        self.enter();
+        let cache = self.enter();
         let start = self.cycles;
         if self.sleeping {
             self.sleep_for(max_cycles);
         }
-        self.leave();
+        self.leave(cache);
         self.cycles - start
     }
 
@@ -119,8 +157,12 @@ impl Cpu {
     }
 
     /// One instruction inside `enter`/`leave`: the hot path.
-    #[inline]
-    fn step_inner(&mut self, mem: &mut impl Memory) -> Result<StepOutcome, Trap> {
+    #[inline(always)]
+    fn step_inner<const TRACE: bool>(
+        &mut self,
+        cache: &mut DecodeCache,
+        mem: &mut impl Memory,
+    ) -> Result<StepOutcome, Trap> {
         if self.sleeping {
             return Ok(StepOutcome::Sleep);
         }
@@ -135,20 +177,28 @@ impl Cpu {
             Ok(w) => w,
             Err(t) => return self.trap(t, true, false),
         };
-        let insn = match self.dcache.decode(pc, word) {
+        let insn = match cache.decode(pc, word) {
             Ok(i) => i,
             Err(_) => return self.trap(Trap::Illegal { pc, word }, false, false),
         };
         let cycles_before = self.cycles;
         let mut next = pc.wrapping_add(4);
-        let cost = match self.exec(insn, pc, word, &mut next, mem) {
+        #[cfg(test)]
+        let result = if exec_reference::active() {
+            self.ref_exec(insn, pc, word, &mut next, mem)
+        } else {
+            self.exec(insn, pc, word, &mut next, mem)
+        };
+        #[cfg(not(test))]
+        let result = self.exec(insn, pc, word, &mut next, mem);
+        let cost = match result {
             Ok(c) => c,
-            Err(t) => return self.trap(t, false, is_store(&insn)),
+            Err(t) => return self.trap(t, false, is_store(insn)),
         };
         self.pc = next;
         self.cycles = self.cycles.wrapping_add(cost);
         self.instructions = self.instructions.wrapping_add(1);
-        if let Some(trace) = self.trace.as_mut() {
+        if let Some(trace) = self.trace.as_mut().filter(|_| TRACE) {
             trace.record(TraceEntry {
                 pc,
                 word,
