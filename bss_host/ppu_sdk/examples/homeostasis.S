@@ -91,27 +91,14 @@ main:
     stwu r1, -64(r1)
     stmw r18, 8(r1)
 
-    li r31, BSS_MAILBOX_BASE
-    lis r9, (KERNEL_MAGIC_HOME >> 16)
-    ori r9, r9, (KERNEL_MAGIC_HOME & 0xFFFF)
-    stw r9, KERNEL_MB_MAGIC(r31)
-    li r0, 0
-    stw r0, KERNEL_MB_ITERATIONS(r31)
-    stw r0, KERNEL_MB_BAD_PARAMETER(r31)
-    stw r0, KERNEL_MB_CYCLES(r31)
+    KERNEL_MAILBOX_HEADER(KERNEL_MAGIC_HOME)
 
-    lis r9, homeostasis_target@ha
-    lwz r30, homeostasis_target@l(r9)
-    lis r9, homeostasis_step@ha
-    lwz r29, homeostasis_step@l(r9)
-    lis r9, homeostasis_hemisphere@ha
-    lwz r28, homeostasis_hemisphere@l(r9)
-    lis r9, homeostasis_rows@ha
-    lwz r27, homeostasis_rows@l(r9)
-    lis r9, homeostasis_iterations@ha
-    lwz r26, homeostasis_iterations@l(r9)
-    lis r9, homeostasis_wait_us@ha
-    lwz r25, homeostasis_wait_us@l(r9)
+    KERNEL_LOAD(r30, homeostasis_target)
+    KERNEL_LOAD(r29, homeostasis_step)
+    KERNEL_LOAD(r28, homeostasis_hemisphere)
+    KERNEL_LOAD(r27, homeostasis_rows)
+    KERNEL_LOAD(r26, homeostasis_iterations)
+    KERNEL_LOAD(r25, homeostasis_wait_us)
 
     li r4, 1
     cmplwi r30, HOME_COUNT_OVERFLOW

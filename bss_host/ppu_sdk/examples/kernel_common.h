@@ -37,6 +37,23 @@
 /* The longest wait whose cycle count (us * 250) fits 32 bits. */
 #define KERNEL_WAIT_US_MAX 17179869
 
+#ifdef __ASSEMBLER__
+/* Assembly kernels: r31 <- the mailbox base, and the common header written (magic,
+ * zero sweeps, no bad parameter, zero cycles). Clobbers r0 and r9. */
+#define KERNEL_MAILBOX_HEADER(magic) \
+    li r31, BSS_MAILBOX_BASE ; \
+    lis r9, ((magic) >> 16) ; \
+    ori r9, r9, ((magic) & 0xFFFF) ; \
+    stw r9, KERNEL_MB_MAGIC(r31) ; \
+    li r0, 0 ; \
+    stw r0, KERNEL_MB_ITERATIONS(r31) ; \
+    stw r0, KERNEL_MB_BAD_PARAMETER(r31) ; \
+    stw r0, KERNEL_MB_CYCLES(r31)
+
+/* reg <- the 32-bit parameter at symbol `sym`. Clobbers r9. */
+#define KERNEL_LOAD(reg, sym) lis r9, sym@ha ; lwz reg, sym@l(r9)
+#endif
+
 #define VR_ZERO 0
 #define VR_WMAX 7
 

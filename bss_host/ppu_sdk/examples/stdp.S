@@ -85,23 +85,12 @@ main:
     stwu r1, -32(r1)
     stmw r26, 8(r1)
 
-    li r31, BSS_MAILBOX_BASE
-    lis r9, (KERNEL_MAGIC_STDP >> 16)
-    ori r9, r9, (KERNEL_MAGIC_STDP & 0xFFFF)
-    stw r9, KERNEL_MB_MAGIC(r31)
-    li r0, 0
-    stw r0, KERNEL_MB_ITERATIONS(r31)
-    stw r0, KERNEL_MB_BAD_PARAMETER(r31)
-    stw r0, KERNEL_MB_CYCLES(r31)
+    KERNEL_MAILBOX_HEADER(KERNEL_MAGIC_STDP)
 
-    lis r9, stdp_learning_rate@ha
-    lwz r3, stdp_learning_rate@l(r9)
-    lis r9, stdp_rows@ha
-    lwz r30, stdp_rows@l(r9)
-    lis r9, stdp_iterations@ha
-    lwz r29, stdp_iterations@l(r9)
-    lis r9, stdp_wait_us@ha
-    lwz r28, stdp_wait_us@l(r9)
+    KERNEL_LOAD(r3, stdp_learning_rate)
+    KERNEL_LOAD(r30, stdp_rows)
+    KERNEL_LOAD(r29, stdp_iterations)
+    KERNEL_LOAD(r28, stdp_wait_us)
 
     /* -128 <= rate <= 127  <=>  (rate + 128) <= 255 unsigned */
     li r4, 1

@@ -88,31 +88,17 @@ main:
     stwu r1, -80(r1)
     stmw r15, 8(r1)
 
-    li r31, BSS_MAILBOX_BASE
-    lis r9, (KERNEL_MAGIC_STRU >> 16)
-    ori r9, r9, (KERNEL_MAGIC_STRU & 0xFFFF)
-    stw r9, KERNEL_MB_MAGIC(r31)
-    li r0, 0
-    stw r0, KERNEL_MB_ITERATIONS(r31)
-    stw r0, KERNEL_MB_BAD_PARAMETER(r31)
-    stw r0, KERNEL_MB_CYCLES(r31)
+    KERNEL_MAILBOX_HEADER(KERNEL_MAGIC_STRU)
     stw r0, STRU_MB_TOTAL(r31)
     stw r0, STRU_MB_LAST(r31)
 
-    lis r9, structural_threshold@ha
-    lwz r30, structural_threshold@l(r9)
-    lis r9, structural_initial_weight@ha
-    lwz r29, structural_initial_weight@l(r9)
-    lis r9, structural_seed@ha
-    lwz r28, structural_seed@l(r9)
-    lis r9, structural_label_mask@ha
-    lwz r27, structural_label_mask@l(r9)
-    lis r9, structural_rows@ha
-    lwz r26, structural_rows@l(r9)
-    lis r9, structural_iterations@ha
-    lwz r25, structural_iterations@l(r9)
-    lis r9, structural_wait_us@ha
-    lwz r24, structural_wait_us@l(r9)
+    KERNEL_LOAD(r30, structural_threshold)
+    KERNEL_LOAD(r29, structural_initial_weight)
+    KERNEL_LOAD(r28, structural_seed)
+    KERNEL_LOAD(r27, structural_label_mask)
+    KERNEL_LOAD(r26, structural_rows)
+    KERNEL_LOAD(r25, structural_iterations)
+    KERNEL_LOAD(r24, structural_wait_us)
     stw r28, STRU_MB_PRNG(r31)
 
     li r4, 1

@@ -11,15 +11,8 @@ use wire::instr::{decode_responses, Instruction, Response};
 use wire::link::LinkConfig;
 use wire::{ErrorCode, HostSession, ProgramBuilder};
 
-fn run(ex: &mut Executor, ins: &[Instruction]) -> Vec<Response> {
-    let mut payload = Vec::new();
-    ins.iter().for_each(|i| i.encode_into(&mut payload));
-    let mut out = Vec::new();
-    ex.execute_payload(&payload, &mut out);
-    out.iter()
-        .flat_map(|p| decode_responses(p).unwrap())
-        .collect()
-}
+mod common;
+use common::run;
 
 fn addr(name: &str, index: u32) -> u32 {
     regmap::register(name).unwrap().address(index, 0).unwrap()

@@ -4,17 +4,10 @@
 use chip::executor::Executor;
 use chip::ppus::{VectorTarget, PPU_CYCLES_PER_FPGA_CYCLE};
 use ppu::insn::*;
-use wire::instr::{decode_responses, Instruction, Response};
+use wire::instr::{Instruction, Response};
 
-fn run(ex: &mut Executor, ins: &[Instruction]) -> Vec<Response> {
-    let mut payload = Vec::new();
-    ins.iter().for_each(|i| i.encode_into(&mut payload));
-    let mut out = Vec::new();
-    ex.execute_payload(&payload, &mut out);
-    out.iter()
-        .flat_map(|p| decode_responses(p).unwrap())
-        .collect()
-}
+mod common;
+use common::run;
 
 fn addr(name: &str, index: u32, word: u8) -> u32 {
     regmap::register(name)

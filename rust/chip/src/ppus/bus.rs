@@ -93,10 +93,10 @@ impl Bus<'_> {
         self.regs.stored(word).unwrap_or(0)
     }
 
-    /// The 128 bytes of FPGA memory at byte offset `off` of the memory at word `base`.
-    fn fpga_vector(&self, base: u32, off: u32, out: &mut [u8; 128]) {
+    /// The 128 bytes of FPGA memory from register address `first` on.
+    fn fpga_vector(&self, first: u32, out: &mut [u8; 128]) {
         for (i, c) in out.chunks_exact_mut(4).enumerate() {
-            c.copy_from_slice(&self.fpga_word(base + off / 4 + i as u32).to_be_bytes());
+            c.copy_from_slice(&self.fpga_word(first + i as u32).to_be_bytes());
         }
     }
 }
@@ -215,11 +215,8 @@ impl Memory for Bus<'_> {
                 Ok(SYNAPSE_IO_CYCLES)
             }
             VectorTarget::Fpga { dram, offset } => {
-                let (b, size) = fpga_memory(dram);
-                if offset.checked_add(128).is_none_or(|e| e > size) {
-                    return Err(fault);
-                }
-                self.fpga_vector(b, offset, out);
+                let first = fpga_vector_word(dram, offset).ok_or(fault)?;
+                self.fpga_vector(first, out);
                 Ok(EXTMEM_IN_CYCLES)
             }
             VectorTarget::NeuronReset { .. } => Err(fault),
@@ -257,12 +254,9 @@ impl Memory for Bus<'_> {
                 Ok(SYNAPSE_IO_CYCLES)
             }
             VectorTarget::Fpga { dram, offset } => {
-                let (b, size) = fpga_memory(dram);
-                if offset.checked_add(128).is_none_or(|e| e > size) {
-                    return Err(fault);
-                }
+                let first = fpga_vector_word(dram, offset).ok_or(fault)?;
                 for (i, c) in data.chunks_exact(4).enumerate() {
-                    let w = b + offset / 4 + i as u32;
+                    let w = first + i as u32;
                     let mut word = self.fpga_word(w).to_be_bytes();
                     for (k, byte) in word.iter_mut().enumerate() {
                         if enable >> (4 * i + k) & 1 == 1 {
@@ -278,12 +272,15 @@ impl Memory for Bus<'_> {
     }
 }
 
-fn fpga_memory(dram: bool) -> (u32, u32) {
-    if dram {
+/// The register address of the first word of a 128-byte vector at byte `offset` of FPGA
+/// extmem or DRAM; `None` if the vector does not lie inside that memory.
+fn fpga_vector_word(dram: bool, offset: u32) -> Option<u32> {
+    let (b, size) = if dram {
         (base(id::EXTERNAL_PPU_DRAM), DRAM_BYTES)
     } else {
         (base(id::EXTERNAL_PPU_MEMORY), EXTMEM_BYTES)
-    }
+    };
+    (offset.checked_add(128)? <= size).then_some(b + offset / 4)
 }
 
 /// A decoded `fxvinx`/`fxvoutx` address.
