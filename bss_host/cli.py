@@ -14,6 +14,7 @@ from typing import Any
 from bss_host._core import RegmapError
 from bss_host.connection import ExecutionError
 from bss_host.ppu.image import PpuError
+from bss_host.ppu_toolchain import ToolchainError
 from bss_host.regmap import REGMAP, Register
 
 # Register kinds whose words `info` counts separately; configuration is what a chip setup
@@ -239,8 +240,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         return int(args.func(args))
-    except (RegmapError, ExecutionError, ConnectionError, ValueError, PpuError) as e:
-        # Bad input, a refused instruction or a lost link: one line, no traceback.
+    except (RegmapError, ExecutionError, ConnectionError, ValueError, PpuError,
+            ToolchainError, FileNotFoundError) as e:
+        # Bad input, a refused instruction, a lost link, a program that failed to build
+        # or run: the message (one line, or the compiler's own), no traceback.
         print(f"error: {e}", file=sys.stderr)
         return 2
 

@@ -217,3 +217,13 @@ def test_cli_reports_faults_in_one_line(tmp_path, capsys) -> None:  # noqa: ANN0
     assert bss(["ppu", "run", str(src)]) == 2
     err = capsys.readouterr().err
     assert err.startswith("error: PPU top: illegal instruction 0x00000000 at pc 0x0004")
+
+
+def test_cli_build_errors_are_reported_without_a_traceback(tmp_path, capsys) -> None:  # noqa: ANN001
+    assert bss(["ppu", "run", str(tmp_path / "missing.S")]) == 2
+    assert "no such file" in capsys.readouterr().err
+    bad = tmp_path / "bad.c"
+    bad.write_text("int main(void) { return undefined_name; }\n")
+    assert bss(["ppu", "run", str(bad)]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("error: ") and "undefined_name" in err and "Traceback" not in err
