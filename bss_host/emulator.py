@@ -70,15 +70,19 @@ class EmulatorStartError(OSError):
     """The server could not start: bad address, port in use, no pty, no device."""
 
 
-def make_device(seed: int) -> EmulatorDevice:
-    """The chip emulator from the extension, seeded for its random mismatch and noise."""
+def make_device(seed: int, ppu_traps: str = "report") -> EmulatorDevice:
+    """The chip emulator from the extension, seeded for its random mismatch and noise;
+    ``ppu_traps`` is what a PPU fault does (``report``: stop and record it for the host,
+    ``vector``: take the interrupt vector as silicon does)."""
     try:
         from bss_host._core import EmulatorSession
     except ImportError as e:
         raise EmulatorStartError(
             "this build of bss_host._core has no EmulatorSession; rebuild the extension"
         ) from e
-    device: EmulatorDevice = EmulatorSession(seed=seed)
+    session = EmulatorSession(seed=seed)
+    session.set_ppu_trap_policy(ppu_traps)
+    device: EmulatorDevice = session
     return device
 
 
@@ -348,6 +352,9 @@ def add_cli(
     )
     mode.add_argument("--pty", action="store_true", help="serve on a new pseudo-terminal")
     p.add_argument("--seed", type=int, default=0, help="seed of the chip model (default 0)")
+    p.add_argument("--ppu-traps", choices=("report", "vector"), default="report",
+                   help="PPU faults: stop the core and report them to the host (default), "
+                        "or take the interrupt vectors as silicon does")
     p.add_argument(
         "-v", "--verbose", action="count", default=0, help="log every transfer (debug level)"
     )
@@ -368,7 +375,7 @@ def cmd_emulate(args: argparse.Namespace) -> int:
 
     try:
         listen = None if args.pty else parse_listen(args.listen)
-        run_server(make_device(args.seed), listen=listen, pty=args.pty, ready=ready)
+        run_server(make_device(args.seed, args.ppu_traps), listen=listen, pty=args.pty, ready=ready)
     except EmulatorStartError as e:
         print(f"error: {e}", file=sys.stderr)
         return 2
