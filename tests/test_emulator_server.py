@@ -253,7 +253,7 @@ CLI_SCRIPT = textwrap.dedent(
         def disconnect(self):
             pass
 
-    emulator.make_device = lambda seed: Echo()
+    emulator.make_device = lambda seed, ppu_traps="report": Echo()
     parser = argparse.ArgumentParser(prog="bss")
     emulator.add_cli(parser.add_subparsers(dest="command", required=True))
     args = parser.parse_args(sys.argv[1:])
