@@ -166,6 +166,9 @@ pub struct VectorUnit {
     /// each lane a halfword whose nibble j is 0xF iff flag bit j is set (so every
     /// nibble is 0 or 0xF).
     masks: [[u16; LANES]; 4],
+    /// `masks` in register byte order (byte 2k the high byte of lane k), kept in step
+    /// with it, for the byte-lane kernels, `fxvsel` and the byte enable.
+    byte_masks: [[u8; VECTOR_BYTES]; 4],
 }
 
 impl Default for VectorUnit {
@@ -190,10 +193,13 @@ impl VectorUnit {
     pub fn new() -> Self {
         let mut masks = [[0u16; LANES]; 4];
         masks[0] = [0xFFFF; LANES];
+        let mut byte_masks = [[0u8; VECTOR_BYTES]; 4];
+        byte_masks[0] = [0xFF; VECTOR_BYTES];
         Self {
             vr: [[0; VECTOR_BYTES]; 32],
             acc: [0; LANES],
             masks,
+            byte_masks,
         }
     }
 
@@ -248,6 +254,11 @@ impl VectorUnit {
         self.masks[MASK_EQ][k] = lanes::nibbles_from_flag(value >> 8);
         self.masks[MASK_GT][k] = lanes::nibbles_from_flag(value >> 4);
         self.masks[MASK_LT][k] = lanes::nibbles_from_flag(value);
+        for c in [MASK_EQ, MASK_GT, MASK_LT] {
+            let [hi, lo] = self.masks[c][k].to_be_bytes();
+            self.byte_masks[c][2 * k] = hi;
+            self.byte_masks[c][2 * k + 1] = lo;
+        }
     }
 
     /// The whole VCR, one entry per lane (see [`VectorUnit::vcr_lane`]).
@@ -273,11 +284,10 @@ impl VectorUnit {
         if c & 3 == 0 {
             return u128::MAX;
         }
-        let m = self.cond_mask(c);
+        let mb = &self.byte_masks[usize::from(c & 3)];
         let mut en = 0u128;
-        for (k, &x) in m.iter().enumerate() {
-            en |= u128::from(x & 0xFF00 != 0) << (2 * k);
-            en |= u128::from(x & 0x00FF != 0) << (2 * k + 1);
+        for (i, &x) in mb.iter().enumerate() {
+            en |= u128::from(x != 0) << i;
         }
         en
     }
@@ -295,23 +305,25 @@ impl VectorUnit {
         let (rt, ra, rb) = (reg(insn.vrt), reg(insn.vra), reg(insn.vrb));
         // RA|0 + RB for the GPR forms.
         let ra0 = if ra == 0 { 0 } else { gpr[ra] };
+        // Each arm returns its class's `occupancy` directly (one dispatch on `op`).
         match unit(op) {
             FxvUnit::Madd => {
-                let m = self.masks[usize::from(insn.c & 3)];
-                self.exec_madd(op, rt, ra, rb, &m);
+                self.exec_madd(op, rt, ra, rb, usize::from(insn.c & 3));
+                Ok(MADD_CYCLES)
             }
             FxvUnit::Cmp => {
                 self.exec_compare(op, ra);
+                Ok(CMP_CYCLES)
             }
             FxvUnit::Permute => {
                 self.exec_permute(op, (rt, ra, rb), insn.c, insn.shift(), ra0);
+                Ok(PERMUTE_CYCLES)
             }
             FxvUnit::LoadStore | FxvUnit::ParallelIo => {
                 let ea = ra0.wrapping_add(gpr[rb]);
-                return self.exec_memory(op, rt, insn.c, ea, mem);
+                self.exec_memory(op, rt, insn.c, ea, mem)
             }
         }
-        Ok(occupancy(op))
     }
 
     fn exec_memory(

@@ -101,33 +101,28 @@ pub(crate) fn acc_halves(acc: &[u32; LANES]) -> [u16; VECTOR_BYTES] {
     h
 }
 
-/// The lane masks as byte masks in register byte order.
-#[inline(always)]
-pub(crate) fn mask_bytes(m: &[u16; LANES]) -> [u8; VECTOR_BYTES] {
-    let mut b = [0u8; VECTOR_BYTES];
-    store_halves(&mut b, m);
-    b
-}
-
-/// Halfword lanes written to a register: `dst[k] = f(a[k], b[k], acc[k])` where the
-/// lane mask is set.
+/// Halfword lanes for a register: lane k of the result is `f(a[k], b[k], acc[k])`
+/// where the lane mask is set, `old[k]` elsewhere. Returned rather than written in
+/// place so that the destination may alias `a` or `b` without copying them.
 #[inline(always)]
 pub(crate) fn h_to_reg(
-    dst: &mut [u8; VECTOR_BYTES],
+    old: &[u8; VECTOR_BYTES],
     a: &[u8; VECTOR_BYTES],
     b: &[u8; VECTOR_BYTES],
     acc: &[u32; LANES],
     m: &[u16; LANES],
     f: impl Fn(i16, i16, u32) -> u16,
-) {
+) -> [u8; VECTOR_BYTES] {
     let a = load_halves(a);
     let b = load_halves(b);
-    let old = load_halves(dst);
+    let old = load_halves(old);
     let mut out = [0u16; LANES];
     for k in 0..LANES {
         out[k] = merge16(f(a[k] as i16, b[k] as i16, acc[k]), old[k], m[k]);
     }
-    store_halves(dst, &out);
+    let mut bytes = [0u8; VECTOR_BYTES];
+    store_halves(&mut bytes, &out);
+    bytes
 }
 
 /// Halfword lanes written to the accumulator, masked in 8-bit quarters.
@@ -146,23 +141,24 @@ pub(crate) fn h_to_acc(
     }
 }
 
-/// Byte lanes written to a register, each with its 16-bit ACC half (see
-/// [`acc_halves`]).
+/// Byte lanes for a register, each with its 16-bit ACC half (see [`acc_halves`]);
+/// `mb` is the lane mask in register byte order (see [`h_to_reg`] for `old`).
 #[inline(always)]
 pub(crate) fn b_to_reg(
-    dst: &mut [u8; VECTOR_BYTES],
+    old: &[u8; VECTOR_BYTES],
     a: &[u8; VECTOR_BYTES],
     b: &[u8; VECTOR_BYTES],
     acc: &[u32; LANES],
-    m: &[u16; LANES],
+    mb: &[u8; VECTOR_BYTES],
     f: impl Fn(i8, i8, u16) -> u8,
-) {
+) -> [u8; VECTOR_BYTES] {
     let acc = acc_halves(acc);
-    let mb = mask_bytes(m);
+    let mut out = [0u8; VECTOR_BYTES];
     for i in 0..VECTOR_BYTES {
         let r = f(a[i] as i8, b[i] as i8, acc[i]);
-        dst[i] = (r & mb[i]) | (dst[i] & !mb[i]);
+        out[i] = (r & mb[i]) | (old[i] & !mb[i]);
     }
+    out
 }
 
 /// Byte lanes written to the 16-bit accumulator halves.

@@ -1,7 +1,7 @@
 //! The PERMUTE-unit instructions (pack, unpack, shift, select, splat) and the CMP
 //! unit (compare into the VCR).
 
-use super::lanes::{load_halves, mask_bytes, store_halves};
+use super::lanes::{load_halves, store_halves};
 use super::{VectorUnit, LANES, SLICE_BYTES, VECTOR_BYTES};
 use crate::insn::FxvOp;
 
@@ -98,11 +98,14 @@ fn shift_bytes(a: &[u8; VECTOR_BYTES], sh: i8) -> [u8; VECTOR_BYTES] {
 /// `fxvsel`: byte-wise VRB where selected, VRA elsewhere. Byte 2k of lane k follows
 /// the lane's flag bit 0 (top nibble), byte 2k+1 flag bit 2 (third nibble), as the
 /// RTL's `Vector_permute::select` does. `m` is the nibble mask of the condition
-/// (all ones for C = 0).
-fn select(a: &[u8; VECTOR_BYTES], b: &[u8; VECTOR_BYTES], m: &[u16; LANES]) -> [u8; VECTOR_BYTES] {
+/// (all ones for C = 0) in register byte order.
+fn select(
+    a: &[u8; VECTOR_BYTES],
+    b: &[u8; VECTOR_BYTES],
+    mb: &[u8; VECTOR_BYTES],
+) -> [u8; VECTOR_BYTES] {
     // In register byte order, the flag bit a byte follows is the top bit of its mask
     // byte (nibbles are all-ones or zero).
-    let mb = mask_bytes(m);
     let mut out = [0u8; VECTOR_BYTES];
     for i in 0..VECTOR_BYTES {
         let sel = ((mb[i] as i8) >> 7) as u8;
@@ -144,7 +147,7 @@ impl VectorUnit {
             Fxvupckbr => unpack(a, b, c32, SLICE_LANES),
             Fxvshh => shift_halves(a, shift),
             Fxvshb => shift_bytes(a, shift),
-            Fxvsel => select(a, b, &self.masks[usize::from(c & 3)]),
+            Fxvsel => select(a, b, &self.byte_masks[usize::from(c & 3)]),
             Fxvsplath => {
                 let mut out = [0u8; VECTOR_BYTES];
                 store_halves(&mut out, &[g as u16; LANES]);
@@ -161,6 +164,7 @@ impl VectorUnit {
     /// Returns `false` for any other `op`.
     pub(super) fn exec_compare(&mut self, op: FxvOp, ra: usize) -> bool {
         let [_, gt, lt, eq] = &mut self.masks;
+        let [_, gt_bytes, lt_bytes, eq_bytes] = &mut self.byte_masks;
         match op {
             FxvOp::Fxvcmph => {
                 let h = load_halves(&self.vr[ra]);
@@ -170,6 +174,9 @@ impl VectorUnit {
                     gt[k] = ones16(v > 0);
                     lt[k] = ones16(v < 0);
                 }
+                store_halves(eq_bytes, eq);
+                store_halves(gt_bytes, gt);
+                store_halves(lt_bytes, lt);
             }
             FxvOp::Fxvcmpb => {
                 // Byte 2k sets flag bits 0,1 (mask byte 2k), byte 2k+1 bits 2,3.
@@ -188,6 +195,7 @@ impl VectorUnit {
                 *eq = load_halves(&e);
                 *gt = load_halves(&g);
                 *lt = load_halves(&l);
+                (*eq_bytes, *gt_bytes, *lt_bytes) = (e, g, l);
             }
             _ => return false,
         }
