@@ -80,6 +80,8 @@
 
 mod arith;
 pub(crate) mod lanes;
+#[cfg(test)]
+mod mask_tests;
 mod permute;
 
 use thiserror::Error;
