@@ -71,12 +71,16 @@ fn unpack(
 
 /// Logical shift of each halfword by `sh` ∈ −16..=15 (+ left, − right, zero fill).
 fn shift_halves(a: &[u8; VECTOR_BYTES], sh: i8) -> [u8; VECTOR_BYTES] {
-    let mut h = load_halves(a);
     let n = u32::from(sh.unsigned_abs());
+    if n >= 16 {
+        return [0; VECTOR_BYTES];
+    }
+    // n < 16 from here: a uniform shift in the lane width, which SSE2 has.
+    let mut h = load_halves(a);
     if sh >= 0 {
-        h.iter_mut().for_each(|x| *x = (u32::from(*x) << n) as u16);
+        h.iter_mut().for_each(|x| *x <<= n);
     } else {
-        h.iter_mut().for_each(|x| *x = (u32::from(*x) >> n) as u16);
+        h.iter_mut().for_each(|x| *x >>= n);
     }
     let mut out = [0u8; VECTOR_BYTES];
     store_halves(&mut out, &h);
@@ -85,12 +89,16 @@ fn shift_halves(a: &[u8; VECTOR_BYTES], sh: i8) -> [u8; VECTOR_BYTES] {
 
 /// Logical shift of each byte by `sh` ∈ −16..=15.
 fn shift_bytes(a: &[u8; VECTOR_BYTES], sh: i8) -> [u8; VECTOR_BYTES] {
-    let mut out = *a;
     let n = u32::from(sh.unsigned_abs());
+    if n >= 8 {
+        return [0; VECTOR_BYTES];
+    }
+    // n < 8: a shift in the lane width (LLVM uses 16-bit shifts and a mask).
+    let mut out = *a;
     if sh >= 0 {
-        out.iter_mut().for_each(|x| *x = (u32::from(*x) << n) as u8);
+        out.iter_mut().for_each(|x| *x <<= n);
     } else {
-        out.iter_mut().for_each(|x| *x = (u32::from(*x) >> n) as u8);
+        out.iter_mut().for_each(|x| *x >>= n);
     }
     out
 }
@@ -181,21 +189,15 @@ impl VectorUnit {
             FxvOp::Fxvcmpb => {
                 // Byte 2k sets flag bits 0,1 (mask byte 2k), byte 2k+1 bits 2,3.
                 let a = &self.vr[ra];
-                let (mut e, mut g, mut l) = (
-                    [0u8; VECTOR_BYTES],
-                    [0u8; VECTOR_BYTES],
-                    [0u8; VECTOR_BYTES],
-                );
                 for i in 0..VECTOR_BYTES {
                     let v = a[i] as i8;
-                    e[i] = ones8(v == 0);
-                    g[i] = ones8(v > 0);
-                    l[i] = ones8(v < 0);
+                    eq_bytes[i] = ones8(v == 0);
+                    gt_bytes[i] = ones8(v > 0);
+                    lt_bytes[i] = ones8(v < 0);
                 }
-                *eq = load_halves(&e);
-                *gt = load_halves(&g);
-                *lt = load_halves(&l);
-                (*eq_bytes, *gt_bytes, *lt_bytes) = (e, g, l);
+                *eq = load_halves(eq_bytes);
+                *gt = load_halves(gt_bytes);
+                *lt = load_halves(lt_bytes);
             }
             _ => return false,
         }
