@@ -22,8 +22,8 @@ pub mod elf;
 pub mod insn;
 pub mod vector;
 
-pub use cpu::{Cpu, Fault, Memory, RunOutcome, Sram, StepOutcome, Trap};
 pub use asm::{assemble, assemble_insn};
+pub use cpu::{Cpu, Fault, Memory, RunOutcome, Sram, StepOutcome, Trap};
 pub use disasm::disassemble;
 pub use disasm_image::disassemble_image;
 pub use elf::{read_elf, write_elf};
