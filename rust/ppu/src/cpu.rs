@@ -69,8 +69,9 @@
 //! - Invalid forms are [`Trap::Illegal`]: load-with-update with `ra = 0` or `ra = rt`,
 //!   store-with-update with `ra = 0`, `lmw` with `ra` in `rt..=31`, `bcctr` with BO
 //!   bit 2 = 0 (CTR decrement).
-//! - `eciwx`/`ecowx` address an external-control bus the model does not have; they
-//!   are [`Trap::Illegal`].
+//! - `eciwx`/`ecowx` (external control) are word loads/stores at EA = (RA|0) + RB over
+//!   the same bus as data accesses, as QEMU models them (Nux has no EAR register to
+//!   gate them), costing the io unit's 5 cycles plus the memory's extra latency.
 //! - `mfspr`/`mtspr` of an SPR number not in the Nux `Spr_index` list is
 //!   [`Trap::Illegal`]. `GIN` is read-only (writes are ignored); writing `TSR` clears
 //!   the bits written as 1 (Book E write-1-to-clear). The time base (`TBL` 284 /

@@ -298,18 +298,13 @@ fn illegal_word_trap() {
     );
     assert_eq!(cpu.pc, 8);
     assert_eq!(cpu.gpr[3], 2);
-    // Update forms with ra = 0 / ra = rt; unknown SPR; eciwx.
+    // Update forms with ra = 0 / ra = rt; unknown SPR.
     for insn in [
         Insn::Lwzu(mem(3, 0, 4)),
         Insn::Lwzu(mem(3, 3, 4)),
         Insn::Stwu(mem(3, 0, 4)),
         mfspr(3, 1000),
         mtspr(1000, 3),
-        Insn::Eciwx(XMem {
-            rt: 3,
-            ra: 0,
-            rb: 4,
-        }),
     ] {
         assert!(
             matches!(exec1(Cpu::new(), insn), Err(Trap::Illegal { pc: 0, .. })),
@@ -532,4 +527,28 @@ proptest! {
         let mut cpu = Cpu { gpr, xer, ctr, ..Cpu::new() };
         let _ = cpu.step(&mut m);
     }
+}
+
+#[test]
+fn external_control_is_a_word_access_at_the_io_latency() {
+    // ecowx r3,r0,r4 stores r3 at r4; eciwx r5,r0,r4 loads it back; 5 cycles each.
+    let x = |rt, ra, rb| XMem { rt, ra, rb };
+    let (mut cpu, mut m) = load(&[
+        addi(3, 0, 0x1234),
+        addi(4, 0, 0x200),
+        Insn::Ecowx(x(3, 0, 4)),
+        Insn::Eciwx(x(5, 0, 4)),
+        Insn::Wait(Field2 { value: 0 }),
+    ]);
+    cpu.run(&mut m, 100).unwrap();
+    assert_eq!(cpu.gpr[5], 0x1234);
+    assert_eq!(m.load(0x200, 4).unwrap(), 0x1234);
+    assert_eq!(cpu.cycles, 1 + 1 + 5 + 5 + 1);
+    // Misaligned: the alignment trap, nothing stored.
+    let mut cpu = Cpu::new();
+    cpu.gpr[4] = 0x202;
+    assert!(matches!(
+        exec1(cpu, Insn::Ecowx(x(3, 0, 4))),
+        Err(Trap::Alignment { addr: 0x202, .. })
+    ));
 }

@@ -8,6 +8,8 @@ const ALU: u64 = 1;
 const MUL: u64 = 4;
 const DIV: u64 = 31;
 const MEM: u64 = 2;
+/// `eciwx`/`ecowx`: the io unit's latency (ppu.md §1 latency table).
+const IO: u64 = 5;
 
 #[derive(Clone, Copy)]
 enum Op {
@@ -145,8 +147,10 @@ impl Cpu {
             Stwux(f) => self.store_xu(mem, f, 4, pc, illegal)?,
             Stbux(f) => self.store_xu(mem, f, 1, pc, illegal)?,
             Sthux(f) => self.store_xu(mem, f, 2, pc, illegal)?,
-            // No external-control bus in the model (see the module docs).
-            Eciwx(_) | Ecowx(_) => return Err(illegal),
+            // External control: a word access at EA over the data bus (see the module
+            // docs), with the io unit's latency instead of the load/store unit's.
+            Eciwx(f) => self.load_x(mem, f, 4, false, pc)? + (IO - MEM),
+            Ecowx(f) => self.store_x(mem, f, 4, pc)? + (IO - MEM),
             Fxv(f) => self.issue_vector(&f, pc, mem)?,
             // ---- branches -----------------------------------------------------------
             B(f) => {

@@ -29,6 +29,7 @@ const ALU: u64 = 1;
 const MUL: u64 = 4;
 const DIV: u64 = 31;
 const MEM: u64 = 2;
+const IO: u64 = 5;
 
 #[derive(Clone, Copy)]
 enum Op {
@@ -217,8 +218,17 @@ impl Cpu {
                 self.ref_set(f.ra, ea);
                 MEM + mem.extra_latency(ea)
             }
-            // No external-control bus in the model (see the module docs).
-            Eciwx(_) | Ecowx(_) => return Err(illegal),
+            Eciwx(f) => {
+                let ea = self.ra0(f.ra).wrapping_add(g(self, f.rb));
+                let v = self.ref_load(mem, ea, insn, pc)?;
+                self.ref_set(f.rt, v);
+                IO + mem.extra_latency(ea)
+            }
+            Ecowx(f) => {
+                let ea = self.ra0(f.ra).wrapping_add(g(self, f.rb));
+                self.ref_store(mem, ea, g(self, f.rt), insn, pc)?;
+                IO + mem.extra_latency(ea)
+            }
             Fxv(f) => self.ref_issue_vector(&f, pc, mem)?,
             // ---- branches -----------------------------------------------------------
             B(f) => {
