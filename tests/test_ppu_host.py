@@ -227,3 +227,10 @@ def test_cli_build_errors_are_reported_without_a_traceback(tmp_path, capsys) -> 
     assert bss(["ppu", "run", str(bad)]) == 2
     err = capsys.readouterr().err
     assert err.startswith("error: ") and "undefined_name" in err and "Traceback" not in err
+
+
+def test_cli_setup_runs_the_kernel_alongside_a_configured_chip(capsys) -> None:  # noqa: ANN001
+    assert bss(["ppu", "run", "stdp.S", "--setup", "--set", "stdp_rows=2", "--json"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert out["exit_code"] == 0 and out["mailbox_text"] == "STDP"
+    assert out["mailbox_words"][4] == 2, "rows per sweep"

@@ -72,9 +72,11 @@ def _cmd_run(args: argparse.Namespace) -> int:
     img = _image(args, args.file)
     with connect(args.url) as conn:
         if args.setup:
-            from bss_host import presets
+            from bss_host import Program, presets
 
-            conn.run(presets.chip_setup())
+            setup = presets.chip_setup(Program())
+            presets.neuron_setup(setup)
+            conn.run(setup.wait(us=presets.SETTLE_US))
         ppu = Ppu(conn, args.ppu)
         ppu.load(img)
         for assignment in args.set:
@@ -154,7 +156,8 @@ def add_cli(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> 
     run.add_argument("--set", action="append", default=[], metavar="SYMBOL=VALUE",
                      help="write a 32-bit variable before the run")
     run.add_argument("--setup", action="store_true",
-                     help="configure the chip with the standard preset first")
+                     help="configure the chip and all neurons with the standard presets "
+                          "first (and let CapMem settle), so the network runs alongside")
     run.add_argument("--words", type=int, default=8, help="mailbox words to print")
     run.add_argument("--json", action="store_true")
     build_opts(run)
