@@ -234,3 +234,16 @@ def test_cli_setup_runs_the_kernel_alongside_a_configured_chip(capsys) -> None: 
     out = json.loads(capsys.readouterr().out)
     assert out["exit_code"] == 0 and out["mailbox_text"] == "STDP"
     assert out["mailbox_words"][4] == 2, "rows per sweep"
+
+
+@pytest.mark.parametrize("level", [None, "0", "s"])
+def test_cli_cc_builds_c_that_runs(tmp_path, capsys, level) -> None:  # noqa: ANN001
+    src = tmp_path / "k.c"
+    src.write_text("#include <bss_ppu/chip.h>\n"
+                   "int main(void) { mailbox_write_u32(0, 77); return 5; }\n")
+    elf = tmp_path / "k.elf"
+    args = ["ppu", "cc", str(src), "-o", str(elf)] + (["-O", level] if level else [])
+    assert bss(args) == 0
+    assert bss(["ppu", "run", str(elf), "--json"]) == 1  # exit code 5
+    out = json.loads(capsys.readouterr().out.split("\n", 1)[1])
+    assert out["exit_code"] == 5 and out["mailbox_words"][0] == 77

@@ -135,7 +135,8 @@ def add_cli(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> 
     cc = sub.add_parser("cc", help="compile C with the Debian cross compiler and the SDK")
     cc.add_argument("sources", nargs="+")
     cc.add_argument("-o", "--output")
-    cc.add_argument("-O", dest="optimize", default="-O2", type=lambda s: f"-O{s}")
+    cc.add_argument("-O", dest="optimize", default="2", type=lambda s: f"-O{s}",
+                    help="optimisation level (default 2)")
     build_opts(cc)
     cc.set_defaults(func=_cmd_cc)
 
