@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+import time
 from pathlib import Path
 
 from bss_host.ppu.image import PpuImage
@@ -32,6 +33,21 @@ def _resolve(path: str) -> Path:
     if (EXAMPLES / path).is_file():
         return EXAMPLES / path
     raise FileNotFoundError(f"{path}: no such file (nor a shipped example in {EXAMPLES})")
+
+
+class _Progress:
+    """A line on stderr at most every 2 s of wall time while a program runs."""
+
+    def __init__(self, ppu: str, timeout_us: float) -> None:
+        self.ppu, self.timeout_us = ppu, timeout_us
+        self.last = time.perf_counter()
+
+    def __call__(self, hardware_us: float) -> None:
+        now = time.perf_counter()
+        if now - self.last >= 2.0:
+            self.last = now
+            print(f"PPU {self.ppu}: running, {hardware_us / 1000:.3f} ms of hardware time "
+                  f"(timeout {self.timeout_us / 1000:g} ms)", file=sys.stderr, flush=True)
 
 
 def _cmd_asm(args: argparse.Namespace) -> int:
@@ -84,7 +100,8 @@ def _cmd_run(args: argparse.Namespace) -> int:
             if not value:
                 raise ValueError(f"--set {assignment!r}: expected NAME=VALUE")
             ppu.write_symbol(name, int(value, 0))
-        r = ppu.run(timeout_us=args.timeout_us, trace=args.trace)
+        r = ppu.run(timeout_us=args.timeout_us, trace=args.trace,
+                    progress=_Progress(ppu.name, args.timeout_us))
     summary = {
         "ppu": r.ppu, "exit_code": r.exit_code, "mailbox_text": r.mailbox_text,
         "mailbox_words": [int(x) for x in r.mailbox_words()[:args.words]],

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -299,10 +300,12 @@ class Ppu:
         return device if device is not None and hasattr(device, "introspect_ppu") else None
 
     def run(self, timeout_us: float = 10_000.0, *, trace: int = 0,
-            poll_us: float = POLL_US) -> PpuRunResult:
+            poll_us: float = POLL_US,
+            progress: Callable[[float], None] | None = None) -> PpuRunResult:
         """Release the core and wait until it sleeps, faults or ``timeout_us`` of hardware
         time pass; then hold it in reset again. ``trace`` > 0 records up to that many
-        instructions (model only)."""
+        instructions (model only). ``progress`` is called after every poll with the
+        hardware time (us) the program has run so far."""
         if timeout_us <= 0 or poll_us <= 0:
             raise ValueError("timeout_us and poll_us must be > 0")
         device = self._device()
@@ -315,8 +318,8 @@ class Ppu:
         add_release(p, self.index)
         start = p.read("timer")
         self.conn.run(p)
-        t0 = start.value["value"]
-        waited, t_end = 0.0, t0
+        t_prev = start.value["value"]
+        waited = 0.0
         t_wall = time.perf_counter()
         while True:
             p = Program().wait_for("ppu_status", self.index, field="sleep", value=1)
@@ -327,8 +330,12 @@ class Ppu:
                 self.conn.run(p)
             except InstructionTimeoutError:
                 pass  # polled for poll_us without seeing sleep
-            t_end = timer.value["value"]
-            waited = (t_end - t0) / FPGA_CYCLES_PER_US
+            # The 32-bit timer wraps every 34 s of hardware time: add up the steps.
+            t_now = timer.value["value"]
+            waited += ((t_now - t_prev) & 0xFFFF_FFFF) / FPGA_CYCLES_PER_US
+            t_prev = t_now
+            if progress is not None:
+                progress(waited)
             if fault.value["kind"]:
                 self._stop()
                 raise _FAULTS.get(fault.value["kind"], PpuBusError)(
