@@ -350,6 +350,20 @@ def decode_synapses(words: npt.ArrayLike) -> SynapseArrays:
 
 _NEURON_CAPMEM = _core.neuron_capmem_indices()
 
+QUAD_COLUMNS = _core.quad_columns().reshape(64, 4).astype(np.intp)
+"""Column of (quad, entry) in the quad-organised registers (synapse quads, CADC samples,
+correlation switches): quads 0-31 hold the even columns, 32-63 the odd ones."""
+
+
+def quads_by_column(decoded: Mapping[str, npt.NDArray[Any]], field: str) -> npt.NDArray[Any]:
+    """A field of decoded quad registers (``field_0`` .. ``field_3`` of 64 k consecutive
+    quads, e.g. one row) as values by column, shape (k, 256)."""
+    entries = np.stack([np.asarray(decoded[f"{field}_{e}"]) for e in range(4)], axis=-1)
+    entries = entries.reshape(-1, 64, 4)
+    out = np.empty((entries.shape[0], 256), dtype=entries.dtype)
+    out[:, QUAD_COLUMNS] = entries
+    return out
+
 
 def encode_neuron_capmem(values: npt.ArrayLike) -> WordStream:
     """Encode the 24 CapMem parameters of all 512 neurons, shape (512, 24)."""

@@ -12,6 +12,7 @@ import pytest
 
 from bss_host import REGMAP, Program, connect, presets
 from bss_host.connection import Connection
+from bss_host.regmap import quads_by_column
 
 SYN_SHAPE = (2, 256, 256)
 
@@ -39,17 +40,9 @@ def cadc_membranes(conn: Connection, repeats: int = 1) -> np.ndarray:
     idx = np.array([reg.index_of(s, 0, 0, q) for s in range(2) for q in range(64)])
     tickets = [p.read_array("cadc_sample_quad", idx) for _ in range(repeats)]
     conn.run(p)
-    out = []
-    for t in tickets:
-        a = t.array()
-        quads = np.stack([a[f"sample_{e}"] for e in range(4)], axis=1)  # (128, 4)
-        codes = np.zeros(512)
-        for k, (s, q) in enumerate((s, q) for s in range(2) for q in range(64)):
-            for e in range(4):
-                col = 2 * (4 * (q % 32) + e) + q // 32
-                codes[s * 256 + col] = quads[k, e]
-        out.append(codes)
-    return np.array(out)
+    # Each ticket holds both synrams' rows: (2, 256) by column -> 512 neurons.
+    return np.array([quads_by_column(t.array(), "sample").ravel() for t in tickets],
+                    dtype=np.float64)
 
 
 def spike_counts(conn: Connection, duration_us: float) -> np.ndarray:

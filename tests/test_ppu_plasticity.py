@@ -19,6 +19,7 @@ from bss_host.connection import Connection
 from bss_host.ppu import Ppu
 from bss_host.ppu.build import build_image, example
 from bss_host.ppu.kernels import correlation_offsets
+from bss_host.regmap import quads_by_column
 
 SYN_SHAPE = (2, 256, 256)
 DRIVER = 2  # rows 4 (plastic, inhibitory row mode) and 5 (teacher, excitatory)
@@ -81,12 +82,7 @@ def plastic_weights(conn: Connection) -> np.ndarray:
     q = REGMAP["synapse_weight_quad"]
     t = p.read_array("synapse_weight_quad", [q.index_of(0, PLASTIC_ROW, k) for k in range(64)])
     conn.run(p)
-    a = t.array()
-    w = np.zeros(256, np.int64)
-    for k in range(64):
-        for e in range(4):
-            w[2 * (4 * (k % 32) + e) + k // 32] = a[f"weight_{e}"][k]
-    return w
+    return quads_by_column(t.array(), "weight")[0]
 
 
 @pytest.mark.parametrize("kernel", ["stdp.S", "stdp.c"])

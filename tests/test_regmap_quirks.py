@@ -6,6 +6,7 @@ import pytest
 
 from bss_host import REGMAP, ShapeError, UnknownNameError, ValueOutOfRangeError
 from bss_host.regmap import (
+    QUAD_COLUMNS,
     decode_neuron_capmem,
     decode_synapses,
     encode_neuron_capmem,
@@ -44,6 +45,7 @@ def test_column_interleave_and_byte_order(synram, row):
         byte = next(b for b in range(4) if (int(s.words[nz[0]]) >> (8 * b)) & 0xFF)
         entry = 3 - byte  # entry 0 sits in the most significant byte
         assert column == 2 * (4 * (q % 32) + entry) + q // 32
+        assert QUAD_COLUMNS[q, entry] == column
         assert int(s.addresses[nz[0]]) == reg.address(quad_index, 0)
 
 

@@ -21,6 +21,7 @@ from bss_host import REGMAP, Program, connect, presets
 from bss_host.ppu import Ppu
 from bss_host.ppu.build import build_image, example
 from bss_host.ppu.kernels import correlation_offsets
+from bss_host.regmap import quads_by_column
 
 DRIVER = 2
 PLASTIC_ROW, TEACHER_ROW = 2 * DRIVER, 2 * DRIVER + 1
@@ -84,12 +85,7 @@ def read_row(conn, name: str, field: str, channel: int | None = None,  # noqa: A
     p = Program()
     t = p.read_array(name, idx)
     conn.run(p)
-    a = t.array()
-    out = np.zeros(256)
-    for q in range(64):
-        for e in range(4):
-            out[2 * (4 * (q % 32) + e) + q // 32] = a[f"{field}_{e}"][q]
-    return out
+    return quads_by_column(t.array(), field)[0].astype(np.float64)
 
 
 def main() -> None:

@@ -7,7 +7,7 @@ import numpy.typing as npt
 
 from bss_host.connection import Connection
 from bss_host.program import Program
-from bss_host.regmap import REGMAP
+from bss_host.regmap import REGMAP, quads_by_column
 
 
 def correlation_offsets(conn: Connection, synram: int = 0, row: int = 0,
@@ -34,12 +34,7 @@ def correlation_offsets(conn: Connection, synram: int = 0, row: int = 0,
     conn.run(p)
     half_codes: dict[int, npt.NDArray[np.float64]] = {}
     for ch, ts in tickets.items():
-        codes = np.zeros((repeats, 256))
-        for r, t in enumerate(ts):
-            a = t.array()
-            for q in range(64):
-                for e in range(4):
-                    codes[r, 2 * (4 * (q % 32) + e) + q // 32] = a[f"sample_{e}"][q]
+        codes = np.concatenate([quads_by_column(t.array(), "sample") for t in ts])
         half_codes[ch] = (codes.astype(np.int64) >> 1).mean(axis=0)
     diff = np.rint(half_codes[1] - half_codes[0]).clip(-128, 127).astype(np.int8)
     return np.stack([diff[0::2], diff[1::2]])

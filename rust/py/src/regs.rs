@@ -251,6 +251,16 @@ fn apply_transform(name: &str, bits: u32) -> PyResult<u32> {
         })
 }
 
+/// Synapse column of (quad, entry) in every quad-organised register (synapses, CADC
+/// samples, correlation switches): 64 x 4, row-major.
+#[pyfunction]
+fn quad_columns(py: Python<'_>) -> U32Array<'_> {
+    let cols = (0..64u32)
+        .flat_map(|q| (0..4u32).map(move |e| regmap::quirks::synapse_column(q, e)))
+        .collect();
+    PyArray1::from_vec(py, cols)
+}
+
 /// Instance indices of capmem_cell holding the 24 parameters of each of the 512 neurons.
 #[pyfunction]
 fn neuron_capmem_indices(py: Python<'_>) -> U32Array<'_> {
@@ -268,5 +278,6 @@ pub fn add_to(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(decode_synapses, m)?)?;
     m.add_function(wrap_pyfunction!(neuron_capmem_indices, m)?)?;
     m.add_function(wrap_pyfunction!(apply_transform, m)?)?;
+    m.add_function(wrap_pyfunction!(quad_columns, m)?)?;
     Ok(())
 }
