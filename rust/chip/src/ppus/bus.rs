@@ -16,7 +16,7 @@ pub(super) struct Bus<'a> {
     /// FPGA time of the current instruction.
     pub(super) time: u64,
     pub(super) epoch: u64,
-    pub(super) rng: Option<&'a mut crate::model::rng::Rng>,
+    pub(super) rng: &'a mut crate::model::rng::Rng,
 }
 
 enum Target {
@@ -208,9 +208,8 @@ impl Memory for Bus<'_> {
                 Ok(CADC_READ_CYCLES)
             }
             VectorTarget::Random => {
-                let rng = self.rng.as_deref_mut().ok_or(fault)?;
                 for c in out.chunks_exact_mut(8) {
-                    c.copy_from_slice(&rng.next_u64().to_be_bytes());
+                    c.copy_from_slice(&self.rng.next_u64().to_be_bytes());
                 }
                 Ok(SYNAPSE_IO_CYCLES)
             }

@@ -82,18 +82,6 @@ fn ppu_stride() -> u32 {
     REGISTERS[id::PPU_CONTROL].dims[0].stride
 }
 
-/// Fault kinds as `ppu_fault.kind` encodes them.
-fn fault_kind(t: &Trap) -> u32 {
-    match t {
-        Trap::Illegal { .. } => 1,
-        Trap::Alignment { .. } => 2,
-        Trap::Program { .. } => 3,
-        Trap::Memory { .. } => 4,
-        #[allow(unreachable_patterns)]
-        _ => 4,
-    }
-}
-
 /// One PPU: core, memory and its host-visible control state.
 #[derive(Debug, Clone)]
 pub struct PpuCore {
@@ -142,28 +130,24 @@ impl PpuCore {
         u32::from(self.released() && self.fault.is_none() && self.cpu.sleeping)
     }
 
+    /// Word `word` of `ppu_fault`: kind (as the map's enum numbers it), pc, detail.
     fn fault_word(&self, word: u32) -> u32 {
-        let Some(t) = &self.fault else { return 0 };
-        let (pc, detail) = match *t {
-            Trap::Illegal { pc, word } => (pc, word),
-            Trap::Alignment { pc, addr } => (pc, addr),
-            Trap::Program { pc } => (pc, 0),
-            Trap::Memory { pc, fault } => match fault {
-                Fault::Bus { addr } => (pc, addr),
-            },
-            #[allow(unreachable_patterns)]
-            _ => (0, 0),
+        let Some(t) = self.fault else { return 0 };
+        let (kind, pc, detail) = match t {
+            Trap::Illegal { pc, word } => (1, pc, word),
+            Trap::Alignment { pc, addr } => (2, pc, addr),
+            Trap::Program { pc } => (3, pc, 0),
+            Trap::Memory {
+                pc,
+                fault: Fault::Bus { addr },
+            } => (4, pc, addr),
         };
-        match word {
-            0 => fault_kind(t),
-            1 => pc,
-            _ => detail,
-        }
+        [kind, pc, detail][(word as usize).min(2)]
     }
 }
 
 /// Both PPUs.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct Ppus {
     pub cores: [PpuCore; 2],
     /// What a core does on an illegal word, a misaligned access, a bus error or a
@@ -172,7 +156,8 @@ pub struct Ppus {
     /// `Vector` takes the fixed interrupt vector as silicon does, so programs with
     /// their own handlers (and the conformance suite's trap tests) run as on a chip.
     pub trap_policy: ppu::cpu::TrapPolicy,
-    rng: Option<crate::model::rng::Rng>,
+    /// The I/O random generator (`0xE0000`), seeded from the chip seed.
+    rng: crate::model::rng::Rng,
 }
 
 /// A host access the PPU block answers itself.
@@ -188,7 +173,7 @@ impl Ppus {
         Self {
             cores: Default::default(),
             trap_policy: ppu::cpu::TrapPolicy::Report,
-            rng: Some(crate::model::rng::Rng::new(seed, 0x0050_5055)),
+            rng: crate::model::rng::Rng::new(seed, 0x0050_5055),
         }
     }
 
@@ -305,7 +290,7 @@ impl Ppus {
                 events,
                 time: 0,
                 epoch: core.epoch,
-                rng: self.rng.as_mut(),
+                rng: &mut self.rng,
             };
             if let Err(t) = core.cpu.run_until(&mut bus, limit) {
                 core.fault = Some(t);
