@@ -180,9 +180,3 @@ def add_cli(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> 
     run.add_argument("--json", action="store_true")
     build_opts(run)
     run.set_defaults(func=_cmd_run)
-
-
-def main(argv: list[str] | None = None) -> int:  # pragma: no cover - convenience
-    from bss_host.cli import main as bss_main
-
-    return bss_main(["ppu", *(argv if argv is not None else sys.argv[1:])])

@@ -85,7 +85,8 @@ class PpuImage:
         else:
             data = bytes(elf)
         raw = _core.ppu_read_elf(data)
-        internal = np.frombuffer(_pad4(raw["internal"]), dtype=">u4").astype(np.uint32)
+        # The loader pads the internal image to whole words.
+        internal = np.frombuffer(raw["internal"], dtype=">u4").astype(np.uint32)
         symbols = {
             n: Symbol(n, int(v), int(s), str(k)) for n, v, s, k in raw["symbols"]
         }
@@ -126,7 +127,3 @@ class PpuImage:
                   if s.memory == "internal" and s.kind in ("func", "notype", "label")}
         data = self.internal.astype(">u4").tobytes()
         return "\n".join(_core.ppu_disassemble(data, 0, labels))
-
-
-def _pad4(b: bytes) -> bytes:
-    return b + b"\0" * (-len(b) % 4)

@@ -179,10 +179,9 @@ def add_load(program: Program, image: PpuImage, ppu: str | int = "top") -> Progr
     """Append to ``program``: hold the core in reset and write the image."""
     _, k = _ppu_index(ppu)
     program.write("ppu_control", k, inhibit_reset=0)
-    n = len(image.internal)
-    if n:
-        addrs = np.asarray([_memory_word_address(k, 0)], dtype=np.int64) + np.arange(n)
-        program.write_words(addrs, image.internal)
+    if len(image.internal):
+        program.write_words(_memory_word_address(k, 0) + np.arange(len(image.internal)),
+                            image.internal)
     for name, segs in (("external_ppu_memory", image.extmem), ("external_ppu_dram", image.dram)):
         base = REGMAP[name].address(0)
         for offset, data in segs:
