@@ -17,18 +17,6 @@ EXAMPLES = SDK / "examples"
 C_SUFFIXES = (".c",)
 ASM_SUFFIXES = (".s", ".S", ".asm")
 
-# What the SDK's linker script defines for crt0 (link.ld); our assembler lays a single
-# unit out itself, so the same symbols are provided around the program.
-_CRT_PRELUDE = """\
-    .set __return_code, 0x2ffc
-    .set __crash_srr0, 0x2ff8
-    .section .bss, "aw", @nobits
-__bss_start:
-"""
-_CRT_EPILOGUE = """
-    .section .bss.zz_bss_end, "aw", @nobits
-__bss_end:
-"""
 _DEFINES_MAIN = re.compile(r"^\s*main\s*:", re.MULTILINE)
 
 
@@ -55,7 +43,9 @@ def assemble_file(path: str | Path, *, includes: Iterable[str | Path] = (),
         crt = bool(_DEFINES_MAIN.search(text))
     if crt:
         start = _preprocess(SDK / "crt0.S", includes, defines)
-        text = _CRT_PRELUDE + start + "\n" + text + _CRT_EPILOGUE
+        # Our assembler provides what link.ld gives crt0 (__bss_start/__bss_end,
+        # __return_code, __crash_srr0), so linking is putting the start code first.
+        text = start + "\n" + text
     return PpuImage.assemble(text, str(path))
 
 

@@ -108,13 +108,10 @@ pub(crate) fn run(source: &str, file: &str, fixed_base: Option<u32>) -> Result<O
             ("mailbox_base", MAILBOX_BASE),
             ("mailbox_end", MAILBOX_END),
             ("stack_ptr_init", STACK_PTR_INIT),
+            ("__crash_srr0", CRASH_SRR0),
+            ("__return_code", RETURN_CODE),
         ] {
-            let mut s = Sym::new();
-            s.def = Some(SymDef::Value(Value::abs(v.into())));
-            s.global = true;
-            s.predefined = true;
-            s.settable = true;
-            a.syms.insert(name.to_string(), s);
+            a.predefine(name, v);
         }
     }
     a.pass(&stmts);
@@ -125,6 +122,20 @@ pub(crate) fn run(source: &str, file: &str, fixed_base: Option<u32>) -> Result<O
 }
 
 impl Asm {
+    /// A default symbol (as a linker script provides it) unless the program defines the
+    /// name itself; the program may still `.set` it.
+    fn predefine(&mut self, name: &str, value: u32) {
+        if self.syms.get(name).is_some_and(|s| s.def.is_some()) {
+            return;
+        }
+        let mut s = Sym::new();
+        s.def = Some(SymDef::Value(Value::abs(value.into())));
+        s.global = true;
+        s.predefined = true;
+        s.settable = true;
+        self.syms.insert(name.to_string(), s);
+    }
+
     pub fn error(&mut self, e: Located) {
         let err = AsmError {
             file: e.1.file.to_string(),
@@ -422,11 +433,14 @@ impl Asm {
             cur,
             &mut secs,
         );
-        place(
+        let bss_end = place(
             &|s| region(s) == Region::Internal && !s.flags.exec && s.nobits,
             cur,
             &mut secs,
         );
+        // The bounds start code clears, word-aligned (the SDK's crt0 and link.ld).
+        self.predefine("__bss_start", align_up(cur, 4) as u32);
+        self.predefine("__bss_end", align_up(bss_end, 4) as u32);
         for (r, text, data) in [
             (Region::Extmem, EXT_TEXT_BASE, EXT_DATA_BASE),
             (Region::Dram, DRAM_TEXT_BASE, DRAM_DATA_BASE),

@@ -7,6 +7,10 @@ pub const MAILBOX_BASE: u32 = 0x3000;
 pub const MAILBOX_END: u32 = 0x4000;
 /// Default `stack_ptr_init` (= `mailbox_base` - 16).
 pub const STACK_PTR_INIT: u32 = 0x2FF0;
+/// Where start code leaves the exit code (`stack_ptr_init + 12`, word 3071) and the
+/// SRR0 of an unhandled interrupt (`stack_ptr_init + 8`).
+pub const RETURN_CODE: u32 = STACK_PTR_INIT + 12;
+pub const CRASH_SRR0: u32 = STACK_PTR_INIT + 8;
 /// Instruction addresses of FPGA extmem code and DRAM code.
 pub const EXT_TEXT_BASE: u32 = 0x8000_0000;
 pub const DRAM_TEXT_BASE: u32 = 0x9000_0000;

@@ -327,3 +327,34 @@ fn same_as_gnu_binutils() {
         assert_eq!(ours.global, s.global, "{name}");
     }
 }
+
+#[test]
+fn start_code_symbols_are_provided_like_the_linker_script_does() {
+    let src = "
+        .text
+        lis r3, __bss_start@ha
+        .data
+        .long 1
+        .section .bss, \"aw\", @nobits
+        .space 10
+        .section .bss.more, \"aw\", @nobits
+        .balign 8
+        .space 4
+    ";
+    let obj = assemble(src, "crt.s").unwrap();
+    let val = |n: &str| obj.symbol(n).unwrap().value;
+    let bss = obj.section(".bss").unwrap();
+    let more = obj.section(".bss.more").unwrap();
+    assert_eq!(val("__bss_start"), bss.addr);
+    assert_eq!(val("__bss_end"), (more.addr + 4).next_multiple_of(4));
+    assert_eq!(val("__return_code"), 0x2FFC);
+    assert_eq!(val("__crash_srr0"), 0x2FF8);
+    // A program's own definition wins.
+    let obj = assemble(
+        ".set __bss_end, 0x100\n.set __return_code, 0x2000\n",
+        "own.s",
+    )
+    .unwrap();
+    assert_eq!(obj.symbol("__bss_end").unwrap().value, 0x100);
+    assert_eq!(obj.symbol("__return_code").unwrap().value, 0x2000);
+}
