@@ -20,6 +20,7 @@ pub mod disasm;
 pub mod disasm_image;
 pub mod elf;
 pub mod insn;
+pub mod snippet;
 pub mod vector;
 
 pub use asm::{assemble, assemble_insn};
