@@ -80,6 +80,16 @@ impl Executor {
         self.chip.introspect(&self.regs, self.now)
     }
 
+    /// Introspection: the word at `address` whether or not silicon can read it (the
+    /// PPU block answers for its own registers); `None` if nothing is mapped there.
+    pub fn introspect_word(&self, address: u32) -> Option<u32> {
+        let loc = regmap::locate(address)?;
+        Some(match Ppus::classify(&loc) {
+            Some(a) => self.ppus.host_read(&a),
+            None => self.regs.value(address, &loc),
+        })
+    }
+
     /// Model time in FPGA cycles.
     pub fn now(&self) -> u64 {
         self.now
@@ -188,21 +198,21 @@ impl Executor {
     }
 
     fn write(&mut self, address: u32, word: u32, out: &mut Vec<Vec<u8>>) {
-        match self.regs.write(address, word) {
-            Ok(loc) => {
-                let r = loc.number;
-                if let Some(a) = Ppus::classify(&loc) {
-                    return self.ppus.host_write(&a, word, self.now);
-                }
-                self.chip.on_write(&loc, word, self.now);
-                if r == id::TIMER {
-                    self.timer_epoch = self.now;
-                    self.timer_base = word as u64;
-                } else if r == id::EVENT_RECORDING_CONFIG {
-                    self.recording = word & 1 != 0;
-                }
-            }
-            Err(code) => self.error(out, code, address),
+        let loc = match self.regs.writable(address) {
+            Ok(loc) => loc,
+            Err(code) => return self.error(out, code, address),
+        };
+        // The PPU block keeps its own state (memories, control): nothing to store here.
+        if let Some(a) = Ppus::classify(&loc) {
+            return self.ppus.host_write(&a, word, self.now);
+        }
+        self.regs.set(address, word);
+        self.chip.on_write(&loc, word, self.now);
+        if loc.number == id::TIMER {
+            self.timer_epoch = self.now;
+            self.timer_base = word as u64;
+        } else if loc.number == id::EVENT_RECORDING_CONFIG {
+            self.recording = word & 1 != 0;
         }
     }
 

@@ -50,11 +50,18 @@ impl RegisterFile {
 
     /// Store a word. Read-only registers and unmapped addresses are refused.
     pub fn write(&mut self, address: u32, word: u32) -> Result<Location, ErrorCode> {
+        let loc = self.writable(address)?;
+        self.store(address, word);
+        Ok(loc)
+    }
+
+    /// Where a write to `address` goes, if the map allows one; stores nothing (for
+    /// registers whose state lives elsewhere, like the PPU memories).
+    pub fn writable(&mut self, address: u32) -> Result<Location, ErrorCode> {
         let loc = self.locate(address).ok_or(ErrorCode::Unmapped)?;
         if loc.register.access == Access::ReadOnly {
             return Err(ErrorCode::WriteDenied);
         }
-        self.store(address, word);
         Ok(loc)
     }
 

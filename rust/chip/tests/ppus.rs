@@ -327,3 +327,17 @@ fn a_sleeping_core_is_woken_by_its_decrementer() {
     assert!((10_000..10_100).contains(&tb), "time base {tb}");
     assert_eq!(read(&mut ex, addr("ppu_status", 0, 0)), 1);
 }
+
+#[test]
+fn host_writes_of_ppu_memory_live_in_the_ppu_only() {
+    let mut ex = Executor::new();
+    let a = addr("ppu_memory_word", 4096 + 5, 0);
+    run(&mut ex, &[write(a, 0xCAFE_F00D)]);
+    assert_eq!(
+        ex.regs.stored(a),
+        None,
+        "not also kept in the register file"
+    );
+    assert_eq!(ex.introspect_word(a), Some(0xCAFE_F00D));
+    assert_eq!(read(&mut ex, a), 0xCAFE_F00D);
+}

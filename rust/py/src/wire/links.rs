@@ -131,7 +131,7 @@ impl EmulatorSession {
     }
     /// Introspection (not a silicon path): the word stored at an address, readable or not.
     fn introspect_word(&self, address: u32) -> Option<u32> {
-        regmap::locate(address).map(|loc| self.0.executor.regs.value(address, &loc))
+        self.0.executor.introspect_word(address)
     }
     fn stats<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
         link_stats(py, self.0.stats())
