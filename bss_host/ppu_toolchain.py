@@ -124,6 +124,43 @@ def _prefix() -> str:
     return os.environ.get(PREFIX_ENV, DEFAULT_PREFIX)
 
 
+REQUIRED_TOOLS = ("gcc", "cpp", "as", "ld", "objdump", "objcopy", "nm")
+"""The cross tools the SDK, the kernels and their tests use."""
+
+
+def missing_tools() -> list[str]:
+    """The required cross tools that are not on PATH."""
+    missing = []
+    for tool in REQUIRED_TOOLS:
+        try:
+            find_tool(tool)
+        except ToolchainNotFoundError:
+            missing.append(tool)
+    return missing
+
+
+def install_toolchain() -> None:
+    """Install Debian's PowerPC cross compiler with apt-get (through sudo unless root) if
+    any required tool is missing; tries an `apt-get update` once if the package is not
+    known yet. Raises :class:`ToolchainError` if apt-get fails."""
+    if not missing_tools():
+        return
+    packages = sorted({DEBIAN_PACKAGES.get(t, "gcc-powerpc-linux-gnu") for t in missing_tools()})
+    sudo = [] if os.geteuid() == 0 else ["sudo"]
+    env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
+    log.info("installing %s", " ".join(packages))
+    install = [*sudo, "apt-get", "install", "-y", "-q", *packages]
+    if subprocess.run(install, env=env, capture_output=True).returncode != 0:
+        subprocess.run([*sudo, "apt-get", "update", "-q"], env=env, capture_output=True)
+        done = subprocess.run(install, env=env, capture_output=True, text=True)
+        if done.returncode != 0:
+            raise CompileError(install, done.returncode, done.stderr)
+    still = missing_tools()
+    if still:
+        raise ToolchainNotFoundError(_prefix() + still[0],
+                                     DEBIAN_PACKAGES.get(still[0], "gcc-powerpc-linux-gnu"))
+
+
 def find_tool(name: str) -> Path:
     """The path of a cross tool: ``find_tool("gcc")`` finds ``powerpc-linux-gnu-gcc``.
 

@@ -247,3 +247,13 @@ def test_cli_cc_builds_c_that_runs(tmp_path, capsys, level) -> None:  # noqa: AN
     assert bss(["ppu", "run", str(elf), "--json"]) == 1  # exit code 5
     out = json.loads(capsys.readouterr().out.split("\n", 1)[1])
     assert out["exit_code"] == 5 and out["mailbox_words"][0] == 77
+
+
+def test_cli_toolchain_reports_missing_tools(monkeypatch, capsys) -> None:  # noqa: ANN001
+    assert bss(["ppu", "toolchain"]) == 0
+    assert "powerpc-linux-gnu-gcc" in capsys.readouterr().out
+    monkeypatch.setenv("BSS_PPU_TOOL_PREFIX", "no-such-target-")
+    assert bss(["ppu", "toolchain"]) == 1
+    out = capsys.readouterr()
+    assert out.out.splitlines()[0].split() == ["gcc", "missing"]
+    assert "--install" in out.err

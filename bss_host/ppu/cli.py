@@ -131,6 +131,21 @@ def _cmd_run(args: argparse.Namespace) -> int:
     return 0 if r.exit_code == 0 else 1
 
 
+def _cmd_toolchain(args: argparse.Namespace) -> int:
+    from bss_host import ppu_toolchain
+
+    if args.install:
+        ppu_toolchain.install_toolchain()
+    missing = ppu_toolchain.missing_tools()
+    for tool in ppu_toolchain.REQUIRED_TOOLS:
+        where = "missing" if tool in missing else ppu_toolchain.find_tool(tool)
+        print(f"{tool:8s} {where}")
+    if missing:
+        print("install with: bss ppu toolchain --install  (apt-get install "
+              "gcc-powerpc-linux-gnu)", file=sys.stderr)
+    return 1 if missing else 0
+
+
 def add_cli(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     ppu = subparsers.add_parser("ppu", help="build, inspect and run PPU programs")
     sub = ppu.add_subparsers(dest="ppu_command", required=True)
@@ -161,6 +176,11 @@ def add_cli(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> 
     dis.add_argument("file")
     build_opts(dis)
     dis.set_defaults(func=_cmd_disasm)
+
+    tc = sub.add_parser("toolchain", help="check (or install) Debian's PowerPC cross tools")
+    tc.add_argument("--install", action="store_true",
+                    help="apt-get install gcc-powerpc-linux-gnu if anything is missing")
+    tc.set_defaults(func=_cmd_toolchain)
 
     run = sub.add_parser("run", help="load and run a program; print exit code, mailbox, cycles")
     run.add_argument("file", help="ELF, assembly (.s/.S) or C (.c) source, or the name of a "
