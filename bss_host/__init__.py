@@ -1,51 +1,97 @@
 """bss-host: host software for an accelerated analog neuromorphic chip modeled on
-BrainScaleS-2. Entry points: the register map :data:`REGMAP`, :class:`Program` and
-:func:`connect`."""
+BrainScaleS-2.
 
-from bss_host._core import (
+Entry points: the register map :data:`REGMAP`, :class:`Program` and :func:`connect`.
+The layers, lowest first (docs/architecture.md): :mod:`.errors`, :mod:`.units`,
+:mod:`.result`; :mod:`.regmap`; :mod:`.program`, :mod:`.connection`, :mod:`.transports`;
+:mod:`.emulator`, :mod:`.wirespec`; :mod:`.ppu`; :mod:`.config`; :mod:`.introspection`;
+:mod:`.cli`.
+"""
+
+from importlib.metadata import PackageNotFoundError, version
+
+from bss_host import introspection, units
+from bss_host.config import presets
+from bss_host.connection import Connection, connect
+from bss_host.errors import (
     AccessError,
+    BssError,
+    EmulatorStartError,
+    ExecutionError,
     IndexOutOfRangeError,
+    InputError,
+    InstructionTimeoutError,
+    LinkClosedError,
+    LinkError,
+    LinkRejectedError,
+    MalformedProgramError,
+    NotAModelError,
+    PeerTimeoutError,
+    PpuError,
+    ProgramError,
+    ProgramTooLargeError,
+    ReadDeniedError,
     RegmapError,
     ShapeError,
+    TicketNotReadyError,
     UnknownNameError,
-    ValueOutOfRangeError,
-)
-from bss_host.connection import (
-    Connection,
-    ExecutionError,
-    InstructionTimeoutError,
-    PeerTimeoutError,
-    ReadDeniedError,
-    RunResult,
     UnmappedAddressError,
+    ValueOutOfRangeError,
+    WireError,
     WriteDeniedError,
-    connect,
 )
 from bss_host.program import Program
 from bss_host.regmap import REGMAP, Field, Register, RegisterMap, WordStream
+from bss_host.result import MADC_DTYPE, SPIKE_DTYPE, Problem, RunResult
 
-__version__ = "0.1.0"
+try:
+    __version__ = version("bss-host")
+except PackageNotFoundError:  # running from a source tree that was never installed
+    __version__ = "0.0.0+unknown"
 
 __all__ = [
-    "REGMAP",
-    "AccessError",
+    # connection, program, result
     "Connection",
-    "ExecutionError",
-    "InstructionTimeoutError",
-    "PeerTimeoutError",
+    "MADC_DTYPE",
+    "Problem",
     "Program",
-    "ReadDeniedError",
     "RunResult",
-    "UnmappedAddressError",
-    "WriteDeniedError",
+    "SPIKE_DTYPE",
     "connect",
+    # regmap
+    "REGMAP",
     "Field",
-    "IndexOutOfRangeError",
     "Register",
     "RegisterMap",
+    "WordStream",
+    # modules
+    "introspection",
+    "presets",
+    "units",
+    # errors
+    "AccessError",
+    "BssError",
+    "EmulatorStartError",
+    "ExecutionError",
+    "IndexOutOfRangeError",
+    "InputError",
+    "InstructionTimeoutError",
+    "LinkClosedError",
+    "LinkError",
+    "LinkRejectedError",
+    "MalformedProgramError",
+    "NotAModelError",
+    "PeerTimeoutError",
+    "PpuError",
+    "ProgramError",
+    "ProgramTooLargeError",
+    "ReadDeniedError",
     "RegmapError",
     "ShapeError",
+    "TicketNotReadyError",
     "UnknownNameError",
+    "UnmappedAddressError",
     "ValueOutOfRangeError",
-    "WordStream",
+    "WireError",
+    "WriteDeniedError",
 ]

@@ -13,7 +13,9 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
+from bss_host import _core
 from bss_host.connection import Connection
+from bss_host.errors import NotAModelError
 
 PARAMETERS = (
     "c_mem", "g_leak", "e_leak", "g_reset", "v_reset", "v_thresh", "tau_exc", "tau_inh",
@@ -24,28 +26,25 @@ PARAMETERS = (
 """True per-compartment parameters, SI units (F, S, V, s, A); see docs/model.md."""
 
 
-class NotAModelError(TypeError):
-    """Introspection was asked of a connection that is not an in-process model."""
-
-
-def _device(conn: Connection) -> Any:  # noqa: ANN401 - the extension's EmulatorSession
-    device = getattr(conn.transport, "device", None)
-    if device is None or not hasattr(device, "introspect_neurons"):
+def model_of(conn: Connection) -> _core.EmulatorSession:
+    """The in-process model behind ``conn``; :class:`NotAModelError` if there is none."""
+    model = conn.model
+    if model is None:
         raise NotAModelError(
             f"{conn.url}: introspection needs the in-process model (connect('sim:')); "
             "a board or a remote emulator cannot reveal its true parameters"
         )
-    return device
+    return model
 
 
 def neuron_parameters(conn: Connection) -> dict[str, npt.NDArray[Any]]:
     """Every compartment's true parameters (512 entries each) at the current model time."""
-    return dict(_device(conn).introspect_neurons())
+    return dict(model_of(conn).introspect_neurons())
 
 
 def neuron_state(conn: Connection) -> dict[str, npt.NDArray[Any]]:
     """Membrane potentials (V), synaptic and adaptation currents (A), refractory cycles."""
-    return dict(_device(conn).introspect_state())
+    return dict(model_of(conn).introspect_state())
 
 
 def tau_mem(conn: Connection) -> npt.NDArray[np.float64]:

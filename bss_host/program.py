@@ -13,42 +13,30 @@ import numpy as np
 import numpy.typing as npt
 
 from bss_host import _core
+from bss_host.errors import InputError, ShapeError, TicketNotReadyError, ValueOutOfRangeError
 from bss_host.regmap import REGMAP, Register, encode_synapses
+from bss_host.units import FPGA_CYCLES_PER_US
 
 if TYPE_CHECKING:
-    from bss_host.connection import RunResult
-
-FPGA_CYCLES_PER_US: int = REGMAP.chip["fpga_clock_hz"] // 1_000_000
-"""FPGA clock cycles per microsecond of hardware time (125)."""
+    from bss_host.result import RunResult
 
 MAX_WAIT_CYCLES = 0xFFFF_FFFF
 """The timer is 32 bits wide: a wait reaches at most about 34 s after a timer reset."""
 
 BARRIER_FLAGS = {"bus": 1, "jtag": 2, "systime": 4, "multi_fpga": 8, "systime_correction": 16}
 
-SPIKE_DTYPE = np.dtype([("time", np.uint64), ("label", np.uint16)])
-"""Recorded spikes: time in FPGA cycles since the last timer reset, 16-bit label."""
-
-MADC_DTYPE = np.dtype([("time", np.uint64), ("value", np.uint16), ("channel", np.uint8)])
-"""MADC samples: time in FPGA cycles, 10-bit sample, source channel."""
-
-
-class TicketNotReadyError(RuntimeError):
-    """A ticket was asked for its value before its program ran."""
-
-
 def to_cycles(cycles: int | None, us: float | None, what: str) -> int:
     """Exactly one of a cycle count or microseconds of hardware time, as cycles."""
     if (cycles is None) == (us is None):
-        raise ValueError(f"{what}: give exactly one of cycles= or us=")
+        raise InputError(f"{what}: give exactly one of cycles= or us=")
     if us is not None:
         if not np.isfinite(us) or us < 0:
-            raise ValueError(f"{what}: us={us}; allowed a finite time >= 0")
+            raise InputError(f"{what}: us={us}; allowed a finite time >= 0")
         c = round(us * FPGA_CYCLES_PER_US)
     else:
         c = int(cycles)  # type: ignore[arg-type]
     if not 0 <= c <= MAX_WAIT_CYCLES:
-        raise ValueError(
+        raise InputError(
             f"{what}: {c} cycles; allowed 0..{MAX_WAIT_CYCLES} (the 32-bit timer at "
             f"{FPGA_CYCLES_PER_US} MHz, about {MAX_WAIT_CYCLES / FPGA_CYCLES_PER_US / 1e6:.1f} s)"
         )
@@ -85,7 +73,7 @@ class RegisterTicket(Ticket):
     def value(self) -> dict[str, int]:
         """Field values of a single-instance read."""
         if len(self.indices) != 1:
-            raise ValueError(
+            raise InputError(
                 f"this ticket holds {len(self.indices)} instances of {self.register.name}; "
                 "use .array()"
             )
@@ -211,7 +199,7 @@ class Program:
         names = flags or ("bus",)
         bad = [f for f in names if f not in BARRIER_FLAGS]
         if bad:
-            raise ValueError(f"barrier flags {bad}; allowed {sorted(BARRIER_FLAGS)}")
+            raise InputError(f"barrier flags {bad}; allowed {sorted(BARRIER_FLAGS)}")
         self._open().barrier(sum(BARRIER_FLAGS[f] for f in set(names)))
         return self
 
@@ -223,7 +211,7 @@ class Program:
         reg = REGMAP[name]
         f = reg.field(field)
         if not f.is_legal(value):
-            raise ValueError(f"{name}.{field} = {value}; allowed {f.allowed()}")
+            raise ValueOutOfRangeError(f"{name}.{field} = {value}; allowed {f.allowed()}")
         mask = ((1 << f.width) - 1) << f.lsb
         target = (int(_core.apply_transform(f.transform, value)) if f.transform else value)
         target = (target & ((1 << f.width) - 1)) << f.lsb
@@ -242,17 +230,17 @@ class Program:
         hardware time); times need not be sorted."""
         lab = np.atleast_1d(np.asarray(labels))
         if (cycles is None) == (us is None):
-            raise ValueError("inject: give exactly one of cycles= or us=")
+            raise InputError("inject: give exactly one of cycles= or us=")
         if cycles is not None:
             t = np.atleast_1d(np.asarray(cycles))
         else:
             t = np.atleast_1d(np.rint(np.asarray(us) * FPGA_CYCLES_PER_US))
         if t.shape != lab.shape or t.ndim != 1:
-            raise ValueError(f"inject: {t.shape} times for {lab.shape} labels; need equal 1-d")
+            raise ShapeError(f"inject: {t.shape} times for {lab.shape} labels; need equal 1-d")
         if t.size and (t.min() < 0 or t.max() > MAX_WAIT_CYCLES):
-            raise ValueError(f"inject: times must lie in 0..{MAX_WAIT_CYCLES} cycles")
+            raise InputError(f"inject: times must lie in 0..{MAX_WAIT_CYCLES} cycles")
         if lab.size and (lab.min() < 0 or lab.max() > 0xFFFF):
-            raise ValueError("inject: labels are 16-bit (0..65535)")
+            raise InputError("inject: labels are 16-bit (0..65535)")
         self._open().spike_train(
             np.ascontiguousarray(t, dtype=np.uint32), np.ascontiguousarray(lab, dtype=np.uint16)
         )
@@ -274,9 +262,9 @@ class Program:
 def _u32(a: npt.ArrayLike, what: str) -> npt.NDArray[np.uint32]:
     arr = np.asarray(a)
     if arr.ndim != 1:
-        raise ValueError(f"{what} must be 1-d, got shape {arr.shape}")
+        raise ShapeError(f"{what} must be 1-d, got shape {arr.shape}")
     if arr.size and (
         not np.issubdtype(arr.dtype, np.integer) or arr.min() < 0 or arr.max() > 0xFFFF_FFFF
     ):
-        raise ValueError(f"{what} must be 32-bit unsigned integers")
+        raise InputError(f"{what} must be 32-bit unsigned integers")
     return np.ascontiguousarray(arr, dtype=np.uint32)

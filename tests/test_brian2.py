@@ -31,7 +31,8 @@ from dataclasses import dataclass, field
 import numpy as np
 import pytest
 
-from bss_host import REGMAP, Program, brian2_reference, connect, introspection, presets
+from bss_host import REGMAP, Program, connect, introspection, presets
+from tests.support import brian2_reference
 
 pytestmark = [
     pytest.mark.brian2,

@@ -26,7 +26,8 @@ def setup(conn: Connection, cells: np.ndarray | None = None, **config: int) -> N
 
 
 def device(conn: Connection):  # noqa: ANN201 - the in-process EmulatorSession
-    return conn.transport.device  # type: ignore[attr-defined]
+    assert conn.model is not None
+    return conn.model
 
 
 def cadc_membranes(conn: Connection, repeats: int = 1) -> np.ndarray:
@@ -253,8 +254,8 @@ def test_sim_url_rejects_bad_seed(bad: dict[str, str]) -> None:
 
 def test_introspection_is_named_and_model_only() -> None:
     from bss_host import introspection
-    from bss_host.connection import Connection, SimTransport
-    from bss_host.transport import Transport
+    from bss_host.connection import Connection
+    from bss_host.transports import SimTransport
 
     conn = connect("sim:?seed=9")
     setup(conn, enable_fire=0)
@@ -263,14 +264,13 @@ def test_introspection_is_named_and_model_only() -> None:
     tau = introspection.tau_mem(conn)
     assert 5e-6 < np.median(tau) < 20e-6 and 0.1 < tau.std() / tau.mean() < 0.5
 
-    class Opaque(SimTransport):
-        device = None  # type: ignore[assignment]
+    class Board(SimTransport):
+        """Bytes go to the model, but it presents itself as a board would: no model."""
 
-        def __init__(self, inner: Transport) -> None:
-            self.inner = inner
+        model = None  # type: ignore[assignment]
 
-    fake = Connection.__new__(Connection)
-    fake.transport, fake.url = Opaque(conn.transport), "socket://board"
+    fake = Connection(Board(conn.model), "socket://board")
+    assert fake.model is None
     with pytest.raises(introspection.NotAModelError, match="in-process model"):
         introspection.neuron_parameters(fake)
 

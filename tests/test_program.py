@@ -8,15 +8,17 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, rule
 
-from bss_host import REGMAP, _core
-from bss_host.connection import (
+from bss_host import REGMAP, _core, errors
+from bss_host.connection import connect
+from bss_host.errors import (
     InstructionTimeoutError,
     ReadDeniedError,
+    TicketNotReadyError,
     UnmappedAddressError,
     WriteDeniedError,
-    connect,
 )
-from bss_host.program import FPGA_CYCLES_PER_US, Program, TicketNotReadyError
+from bss_host.program import Program
+from bss_host.units import FPGA_CYCLES_PER_US
 
 DRAM = 0x8400_0000
 
@@ -33,10 +35,10 @@ def test_size_limit_is_checked_while_building_and_nothing_is_half_applied() -> N
     p.write_words(DRAM + np.arange(100, dtype=np.uint32), np.zeros(100, np.uint32))
     size = p.size
     assert size == 900
-    with pytest.raises(_core.ProgramTooLargeError, match="playback memory of 906 bytes"):
+    with pytest.raises(errors.ProgramTooLargeError, match="playback memory of 906 bytes"):
         p.write_words(DRAM + np.arange(20, dtype=np.uint32), np.zeros(20, np.uint32))
     assert p.size == size
-    with pytest.raises(_core.ProgramTooLargeError):
+    with pytest.raises(errors.ProgramTooLargeError):
         p.wait(us=1)
     assert p.size == size
     p.read("timer")  # 5 bytes still fit, with the final HALT: 906
@@ -46,7 +48,7 @@ def test_size_limit_is_checked_while_building_and_nothing_is_half_applied() -> N
 def test_default_limit_is_the_fpga_playback_memory() -> None:
     assert Program().limit == REGMAP.chip["playback_memory_bytes"] == 32 * 1024 * 1024
     n = 32 * 1024 * 1024 // 9 + 1
-    with pytest.raises(_core.ProgramTooLargeError, match="33554432"):
+    with pytest.raises(errors.ProgramTooLargeError, match="33554432"):
         Program().write_words(np.full(n, DRAM, np.uint32), np.zeros(n, np.uint32))
 
 
@@ -62,9 +64,9 @@ def test_bad_operands_are_refused() -> None:
         p.inject([70000], us=[1.0])
     with pytest.raises(ValueError, match="need equal"):
         p.inject([1, 2], us=[1.0])
-    with pytest.raises(_core.ValueOutOfRangeError):
+    with pytest.raises(errors.ValueOutOfRangeError):
         p.write("crossbar_node", 0, mask=1 << 14)
-    with pytest.raises(_core.IndexOutOfRangeError):
+    with pytest.raises(errors.IndexOutOfRangeError):
         p.write("crossbar_node", 76)
     with pytest.raises(ValueError, match="32-bit"):
         p.write_words([-1], [0])

@@ -17,39 +17,46 @@ instruction traces.
 See ``docs/ppu.md`` for the memory map, the toolchain and the kernels.
 """
 
+from bss_host.errors import (
+    PpuAlignmentError,
+    PpuAsmError,
+    PpuBusError,
+    PpuElfError,
+    PpuError,
+    PpuFaultError,
+    PpuIllegalInstructionError,
+    PpuRunawayError,
+    PpuTrapError,
+    UnknownSymbolError,
+)
 from bss_host.ppu.image import (
     EXIT_CODE_ADDRESS,
     MAILBOX_BASE,
     MAILBOX_END,
-    PpuError,
     PpuImage,
     Symbol,
-    UnknownSymbolError,
 )
 from bss_host.ppu.runner import (
     PPUS,
     Ppu,
-    PpuAlignmentError,
-    PpuBusError,
-    PpuFaultError,
-    PpuIllegalInstructionError,
-    PpuRunawayError,
     PpuRunResult,
     PpuStats,
-    PpuTrapError,
     TraceEntry,
     add_load,
     add_release,
 )
 
 __all__ = [
+    # image
     "EXIT_CODE_ADDRESS",
     "MAILBOX_BASE",
     "MAILBOX_END",
     "PPUS",
     "Ppu",
     "PpuAlignmentError",
+    "PpuAsmError",
     "PpuBusError",
+    "PpuElfError",
     "PpuError",
     "PpuFaultError",
     "PpuIllegalInstructionError",

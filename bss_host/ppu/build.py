@@ -11,7 +11,7 @@ from pathlib import Path
 
 from bss_host.ppu.image import PpuImage
 
-SDK = Path(__file__).resolve().parent.parent / "ppu_sdk"
+SDK = Path(__file__).resolve().parent / "sdk"
 """The SDK shipped in the package: headers, start code, linker script, examples."""
 EXAMPLES = SDK / "examples"
 C_SUFFIXES = (".c",)
@@ -22,9 +22,9 @@ _DEFINES_MAIN = re.compile(r"^\s*main\s*:", re.MULTILINE)
 
 def _preprocess(path: Path, includes: Iterable[str | Path],
                 defines: Mapping[str, str]) -> str:
-    from bss_host import ppu_toolchain
+    from bss_host.ppu import toolchain
 
-    return ppu_toolchain.preprocess_asm(path, include_dirs=[path.parent, *includes],
+    return toolchain.preprocess_asm(path, include_dirs=[path.parent, *includes],
                                         defines=dict(defines), line_markers=True)
 
 
@@ -53,11 +53,11 @@ def compile_file(paths: Iterable[str | Path], *, includes: Iterable[str | Path] 
                  defines: Mapping[str, str] | None = None,
                  optimize: str = "-O2") -> PpuImage:
     """Compile and link C sources with the Debian cross compiler and the SDK."""
-    from bss_host import ppu_toolchain
+    from bss_host.ppu import toolchain
 
     sources = [Path(p) for p in paths]
     with tempfile.TemporaryDirectory(prefix="bss-ppu-cc-") as d:
-        elf = ppu_toolchain.compile_c(sources, Path(d) / (sources[0].stem + ".elf"),
+        elf = toolchain.compile_c(sources, Path(d) / (sources[0].stem + ".elf"),
                                       include_dirs=list(includes),
                                       defines=dict(defines or {}), optimize=optimize)
         return PpuImage.from_elf(elf.read_bytes(), name=str(sources[0]))

@@ -12,6 +12,7 @@ import numpy as np
 import numpy.typing as npt
 
 from bss_host import _core
+from bss_host.errors import InputError, UnknownSymbolError
 
 log = logging.getLogger(__name__)
 
@@ -24,17 +25,6 @@ MAILBOX_END = 0x4000
 EXTMEM_DATA_BASE = 0x4000_0000
 """FPGA external memory as the PPU addresses data in it (code: 0x8000_0000)."""
 DRAM_DATA_BASE = 0x5000_0000
-
-
-class PpuError(RuntimeError):
-    """Base class of PPU errors."""
-
-
-class UnknownSymbolError(PpuError, KeyError):
-    """A symbol the program does not define."""
-
-    def __str__(self) -> str:  # KeyError would quote the message
-        return str(self.args[0])
 
 
 @dataclass(frozen=True)
@@ -106,10 +96,10 @@ class PpuImage:
         """A raw internal-memory image (instruction and data words from address 0)."""
         w = np.asarray(words, dtype=np.int64)
         if w.ndim != 1 or len(w) > SRAM_BYTES // 4:
-            raise ValueError(f"{name}: {w.shape} words; a PPU memory image holds at most "
+            raise InputError(f"{name}: {w.shape} words; a PPU memory image holds at most "
                              f"{SRAM_BYTES // 4} words")
         if len(w) and (w.min() < 0 or w.max() > 0xFFFF_FFFF):
-            raise ValueError(f"{name}: words must be 0..0xFFFFFFFF")
+            raise InputError(f"{name}: words must be 0..0xFFFFFFFF")
         return cls(w.astype(np.uint32), name=name)
 
     def symbol(self, name: str) -> Symbol:

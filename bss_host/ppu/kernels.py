@@ -1,4 +1,4 @@
-"""Host-side helpers for the shipped plasticity kernels (``bss_host/ppu_sdk/examples``)."""
+"""Host-side helpers for the shipped plasticity kernels (``bss_host/ppu/sdk/examples``)."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ import numpy as np
 import numpy.typing as npt
 
 from bss_host.connection import Connection
+from bss_host.errors import InputError
 from bss_host.program import Program
 from bss_host.regmap import REGMAP, quads_by_column
 
@@ -20,7 +21,7 @@ def correlation_offsets(conn: Connection, synram: int = 0, row: int = 0,
 
     Resets the sensors of ``row`` first (its accumulated correlation is lost)."""
     if synram not in (0, 1) or not 0 <= row < 256 or repeats < 1:
-        raise ValueError(f"synram {synram} (0..1), row {row} (0..255), repeats {repeats} "
+        raise InputError(f"synram {synram} (0..1), row {row} (0..255), repeats {repeats} "
                          "(>= 1)")
     reset = REGMAP["correlation_reset"]
     sample = REGMAP["cadc_sample_quad"]

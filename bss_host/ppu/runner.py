@@ -18,98 +18,36 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from bss_host.connection import Connection, InstructionTimeoutError
+from bss_host.connection import Connection
+from bss_host.errors import (
+    InputError,
+    InstructionTimeoutError,
+    PpuAlignmentError,
+    PpuBusError,
+    PpuError,
+    PpuFaultError,
+    PpuIllegalInstructionError,
+    PpuRunawayError,
+    PpuTrapError,
+)
 from bss_host.ppu.image import (
     EXIT_CODE_ADDRESS,
     MAILBOX_BASE,
     MAILBOX_END,
     SRAM_BYTES,
-    PpuError,
     PpuImage,
     Symbol,
 )
 from bss_host.program import Program
 from bss_host.regmap import REGMAP
+from bss_host.units import FPGA_CYCLES_PER_US
 
 log = logging.getLogger(__name__)
 
 PPUS = {"top": 0, "bottom": 1}
 """PPU names: the top PPU serves synram/hemisphere 0."""
-FPGA_CYCLES_PER_US = 125
 POLL_US = 1000.0
 """Hardware time per status poll while a program runs."""
-
-
-class PpuFaultError(PpuError):
-    """The core stopped on a fault. ``pc`` is the faulting instruction's address."""
-
-    kind = "fault"
-
-    def __init__(self, ppu: str, pc: int, detail: int, mailbox: bytes) -> None:
-        self.ppu, self.pc, self.detail, self.mailbox = ppu, pc, detail, mailbox
-        super().__init__(self._text())
-
-    def _text(self) -> str:
-        return f"PPU {self.ppu}: {self.kind} at pc {self.pc:#06x}"
-
-
-class PpuIllegalInstructionError(PpuFaultError):
-    """An instruction word the core does not implement (the program interrupt)."""
-
-    kind = "illegal instruction"
-
-    @property
-    def word(self) -> int:
-        return self.detail
-
-    def _text(self) -> str:
-        return (f"PPU {self.ppu}: illegal instruction {self.detail:#010x} at pc "
-                f"{self.pc:#06x} (not a Nux scalar or FXV instruction)")
-
-
-class PpuAlignmentError(PpuFaultError):
-    """A misaligned data access (the alignment interrupt)."""
-
-    kind = "alignment"
-
-    @property
-    def address(self) -> int:
-        return self.detail
-
-    def _text(self) -> str:
-        return (f"PPU {self.ppu}: misaligned access to {self.detail:#010x} at pc "
-                f"{self.pc:#06x} (halfwords need 2-byte, words 4-byte alignment)")
-
-
-class PpuBusError(PpuFaultError):
-    """An access the bus refused (nothing mapped, a read-only register, a byte access to
-    the Omnibus)."""
-
-    kind = "bus error"
-
-    @property
-    def address(self) -> int:
-        return self.detail
-
-    def _text(self) -> str:
-        return (f"PPU {self.ppu}: bus error at {self.detail:#010x} (pc {self.pc:#06x}); "
-                "see docs/ppu.md for the memory map")
-
-
-class PpuTrapError(PpuFaultError):
-    """A ``tw``/``twi`` whose condition held."""
-
-    kind = "trap"
-
-
-class PpuRunawayError(PpuError):
-    """The program did not reach ``wait`` within the timeout."""
-
-    def __init__(self, ppu: str, timeout_us: float, pc: int | None, mailbox: bytes) -> None:
-        self.ppu, self.timeout_us, self.pc, self.mailbox = ppu, timeout_us, pc, mailbox
-        where = f" (pc {pc:#06x})" if pc is not None else ""
-        super().__init__(f"PPU {ppu}: still running after {timeout_us:g} us of hardware "
-                         f"time{where}; raise timeout_us or check for an endless loop")
 
 
 _FAULTS: dict[int, type[PpuFaultError]] = {
@@ -168,7 +106,7 @@ def _ppu_index(ppu: str | int) -> tuple[str, int]:
     if ppu in (0, 1):
         name = "top" if ppu == 0 else "bottom"
         return name, int(ppu)
-    raise ValueError(f"PPU {ppu!r}; allowed: 'top', 'bottom' (or 0, 1)")
+    raise InputError(f"PPU {ppu!r}; allowed: 'top', 'bottom' (or 0, 1)")
 
 
 def _memory_word_address(ppu: int, word: int) -> int:
@@ -286,18 +224,14 @@ class Ppu:
         if np.issubdtype(dt, np.integer):
             info = np.iinfo(dt)
             if arr.size and (arr.min() < info.min or arr.max() > info.max):
-                raise ValueError(f"{sym.name}: values {arr.min()}..{arr.max()} do not fit "
+                raise InputError(f"{sym.name}: values {arr.min()}..{arr.max()} do not fit "
                                  f"{dt} ({info.min}..{info.max})")
         data = arr.astype(dt).tobytes()
         if sym.size and len(data) > sym.size:
-            raise ValueError(f"{sym.name} is {sym.size} bytes; got {len(data)}")
+            raise InputError(f"{sym.name} is {sym.size} bytes; got {len(data)}")
         self.write_memory(sym.address, data)
 
     # -- running --------------------------------------------------------------------------
-    def _device(self) -> Any:  # noqa: ANN401 - the extension's EmulatorSession or None
-        device = getattr(self.conn.transport, "device", None)
-        return device if device is not None and hasattr(device, "introspect_ppu") else None
-
     def run(self, timeout_us: float = 10_000.0, *, trace: int = 0,
             poll_us: float = POLL_US,
             progress: Callable[[float], None] | None = None) -> PpuRunResult:
@@ -305,9 +239,10 @@ class Ppu:
         time pass; then hold it in reset again. ``trace`` > 0 records up to that many
         instructions (model only). ``progress`` is called after every poll with the
         hardware time (us) the program has run so far."""
-        if timeout_us <= 0 or poll_us <= 0:
-            raise ValueError("timeout_us and poll_us must be > 0")
-        device = self._device()
+        if not (0 < timeout_us < float("inf") and 0 < poll_us < float("inf")):
+            raise InputError(f"timeout_us={timeout_us!r}, poll_us={poll_us!r}; allowed: finite "
+                             "numbers of microseconds > 0")
+        device = self.conn.model
         if trace and device is None:
             raise PpuError(f"{self.conn.url}: instruction traces need the in-process model")
         if device is not None:

@@ -1,65 +1,26 @@
-//! Rust errors as Python exceptions. Every exception derives from `RegmapError`, itself
-//! a `ValueError`; out-of-range values carry the offending register, index, field, value
-//! and the allowed range as attributes.
+//! The one mapping from Rust errors to Python exceptions. Every class lives in
+//! `bss_host.errors` (one tree under `BssError`, each also a fitting builtin); the binding
+//! imports them from there, so tracebacks name `bss_host.errors.X` and Python code can
+//! catch them without knowing which half of the stack raised them.
 
-use pyo3::create_exception;
-use pyo3::exceptions::PyValueError;
+use pyo3::import_exception;
 use pyo3::prelude::*;
 use regmap::RegmapError as E;
 
-create_exception!(
-    _core,
-    RegmapError,
-    PyValueError,
-    "A register-map operation was given bad input."
-);
-create_exception!(
-    _core,
-    UnknownNameError,
-    RegmapError,
-    "No register or field of that name."
-);
-create_exception!(
-    _core,
-    IndexOutOfRangeError,
-    RegmapError,
-    "A register index or word number outside the register."
-);
-create_exception!(
-    _core,
-    ValueOutOfRangeError,
-    RegmapError,
-    "A field value outside its legal range."
-);
-create_exception!(
-    _core,
-    ShapeError,
-    RegmapError,
-    "An array of the wrong length or shape."
-);
-create_exception!(
-    _core,
-    AccessError,
-    RegmapError,
-    "A write to a read-only register, or similar."
-);
-
-pub fn add_to(m: &Bound<'_, PyModule>) -> PyResult<()> {
-    let py = m.py();
-    m.add("RegmapError", py.get_type::<RegmapError>())?;
-    m.add("UnknownNameError", py.get_type::<UnknownNameError>())?;
-    m.add(
-        "IndexOutOfRangeError",
-        py.get_type::<IndexOutOfRangeError>(),
-    )?;
-    m.add(
-        "ValueOutOfRangeError",
-        py.get_type::<ValueOutOfRangeError>(),
-    )?;
-    m.add("ShapeError", py.get_type::<ShapeError>())?;
-    m.add("AccessError", py.get_type::<AccessError>())?;
-    Ok(())
-}
+import_exception!(bss_host.errors, RegmapError);
+import_exception!(bss_host.errors, UnknownNameError);
+import_exception!(bss_host.errors, IndexOutOfRangeError);
+import_exception!(bss_host.errors, ValueOutOfRangeError);
+import_exception!(bss_host.errors, ShapeError);
+import_exception!(bss_host.errors, AccessError);
+import_exception!(bss_host.errors, InputError);
+import_exception!(bss_host.errors, WireError);
+import_exception!(bss_host.errors, ProgramError);
+import_exception!(bss_host.errors, ProgramTooLargeError);
+import_exception!(bss_host.errors, LinkError);
+import_exception!(bss_host.errors, LinkRejectedError);
+import_exception!(bss_host.errors, PpuAsmError);
+import_exception!(bss_host.errors, PpuElfError);
 
 /// Convert a regmap error into the matching Python exception.
 pub fn to_py(py: Python<'_>, e: E) -> PyErr {

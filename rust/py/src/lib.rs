@@ -12,7 +12,6 @@ use pyo3::prelude::*;
 #[pymodule]
 fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
-    errors::add_to(m)?;
     regs::add_to(m)?;
     wire::add_to(m)?;
     ppu_iss::add_to(m)?;

@@ -2,25 +2,12 @@
 
 use std::collections::BTreeMap;
 
-use pyo3::create_exception;
-use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyDict};
 
 use ppu::elf::{Symbol, SymbolKind};
 
-create_exception!(
-    _core,
-    PpuAsmError,
-    PyValueError,
-    "Assembly failed; `errors` lists (file, line, column, message) of every problem."
-);
-create_exception!(
-    _core,
-    PpuElfError,
-    PyValueError,
-    "Not a loadable PPU ELF (or it does not fit the PPU's memories)."
-);
+use crate::errors::{PpuAsmError, PpuElfError};
 
 fn kind_name(k: SymbolKind) -> &'static str {
     match k {
@@ -109,9 +96,6 @@ fn ppu_disassemble(data: &[u8], base: u32, labels: Option<BTreeMap<u32, String>>
 }
 
 pub fn add_to(m: &Bound<'_, PyModule>) -> PyResult<()> {
-    let py = m.py();
-    m.add("PpuAsmError", py.get_type::<PpuAsmError>())?;
-    m.add("PpuElfError", py.get_type::<PpuElfError>())?;
     m.add_function(wrap_pyfunction!(ppu_assemble, m)?)?;
     m.add_function(wrap_pyfunction!(ppu_read_elf, m)?)?;
     m.add_function(wrap_pyfunction!(ppu_disassemble, m)?)?;

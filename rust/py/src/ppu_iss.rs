@@ -4,18 +4,17 @@
 use numpy::PyReadonlyArray1;
 use ppu::snippet::{run_snippet, Registers, SnippetError, Stop};
 use ppu::{Fault, Trap};
-use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyDict};
 
-use crate::errors::ShapeError;
+use crate::errors::{InputError, ShapeError};
 
 fn snippet_error(e: SnippetError) -> PyErr {
     let msg = e.to_string();
     match e {
         SnippetError::RegisterCount { .. } => ShapeError::new_err(msg),
         SnippetError::CodeTooLarge { .. } | SnippetError::MemoryOutOfRange { .. } => {
-            PyValueError::new_err(msg)
+            InputError::new_err(msg)
         }
     }
 }

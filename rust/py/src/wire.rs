@@ -5,43 +5,13 @@ mod codecs;
 mod links;
 mod programs;
 
-use pyo3::create_exception;
-use pyo3::exceptions::{PyConnectionError, PyValueError};
+use crate::errors::{
+    InputError, LinkError, LinkRejectedError, ProgramError, ProgramTooLargeError, WireError,
+};
 use pyo3::prelude::*;
 use wire::link::LinkConfig;
 use wire::program::ProgramError as PE;
 use wire::session::SessionError;
-
-create_exception!(
-    _core,
-    WireError,
-    PyValueError,
-    "Malformed wire data (frame, instruction or response)."
-);
-create_exception!(
-    _core,
-    ProgramError,
-    PyValueError,
-    "A program instruction with bad operands."
-);
-create_exception!(
-    _core,
-    ProgramTooLargeError,
-    ProgramError,
-    "A program that would not fit the FPGA playback memory."
-);
-create_exception!(
-    _core,
-    LinkError,
-    PyConnectionError,
-    "The link to the chip failed."
-);
-create_exception!(
-    _core,
-    LinkRejectedError,
-    LinkError,
-    "The device refused the connection (protocol version or parameters)."
-);
 
 fn program_err(e: PE) -> PyErr {
     match e {
@@ -66,20 +36,11 @@ fn link_config(window: u16, max_payload: u32, rto_us: u64) -> PyResult<LinkConfi
         rto_us,
     };
     // Validate now, so a bad configuration is a ValueError at construction.
-    wire::Link::device(cfg).map_err(|e| PyValueError::new_err(e.to_string()))?;
+    wire::Link::device(cfg).map_err(|e| InputError::new_err(e.to_string()))?;
     Ok(cfg)
 }
 
 pub fn add_to(m: &Bound<'_, PyModule>) -> PyResult<()> {
-    let py = m.py();
-    m.add("WireError", py.get_type::<WireError>())?;
-    m.add("ProgramError", py.get_type::<ProgramError>())?;
-    m.add(
-        "ProgramTooLargeError",
-        py.get_type::<ProgramTooLargeError>(),
-    )?;
-    m.add("LinkError", py.get_type::<LinkError>())?;
-    m.add("LinkRejectedError", py.get_type::<LinkRejectedError>())?;
     m.add_class::<programs::ProgramBuilder>()?;
     m.add_class::<programs::Program>()?;
     m.add_class::<programs::RunResult>()?;

@@ -2,7 +2,7 @@
 
 use chip::Emulator;
 use numpy::PyArray1;
-use pyo3::exceptions::PyValueError;
+use crate::errors::InputError;
 use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyDict};
 use wire::faults::{FaultConfig, FaultInjector as RsFaults};
@@ -27,7 +27,7 @@ impl HostSession {
         let cfg = link_config(window, max_payload, rto_us)?;
         RsHost::new(cfg, nonce)
             .map(HostSession)
-            .map_err(|e| PyValueError::new_err(e.to_string()))
+            .map_err(|e| InputError::new_err(e.to_string()))
     }
     /// "connecting", "established" or "rejected: reason".
     #[getter]
@@ -108,7 +108,7 @@ impl EmulatorSession {
         let cfg = link_config(window, max_payload, rto_us)?;
         Emulator::with_seed(cfg, seed)
             .map(EmulatorSession)
-            .map_err(|e| PyValueError::new_err(e.to_string()))
+            .map_err(|e| InputError::new_err(e.to_string()))
     }
     fn exchange<'py>(&mut self, py: Python<'py>, data: &[u8], now: f64) -> Bound<'py, PyBytes> {
         let e = &mut self.0;
@@ -228,7 +228,7 @@ impl EmulatorSession {
             "report" => TrapPolicy::Report,
             "vector" => TrapPolicy::Vector,
             _ => {
-                return Err(PyValueError::new_err(format!(
+                return Err(InputError::new_err(format!(
                     "PPU trap policy {policy:?}; allowed: \"report\", \"vector\""
                 )))
             }
@@ -269,7 +269,7 @@ impl EmulatorSession {
 fn ppu_core(ppus: &chip::ppus::Ppus, ppu: usize) -> PyResult<&chip::ppus::PpuCore> {
     ppus.cores
         .get(ppu)
-        .ok_or_else(|| PyValueError::new_err(format!("PPU {ppu}; allowed 0 (top), 1 (bottom)")))
+        .ok_or_else(|| InputError::new_err(format!("PPU {ppu}; allowed 0 (top), 1 (bottom)")))
 }
 
 // ---------------------------------------------------------------- faults
@@ -301,7 +301,7 @@ impl FaultInjector {
         };
         RsFaults::new(cfg, seed)
             .map(FaultInjector)
-            .map_err(PyValueError::new_err)
+            .map_err(InputError::new_err)
     }
     fn push<'py>(&mut self, py: Python<'py>, data: &[u8], now_us: u64) -> Bound<'py, PyBytes> {
         let mut out = Vec::new();
