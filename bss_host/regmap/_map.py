@@ -337,7 +337,7 @@ def describe_address(address: int) -> str:
     address marked unmapped.
 
     >>> describe_address(REGMAP["synapse_quad"].address(16515))
-    'synapse_quad[16515] (synram=1, row=2, quad=3) at 0x01000103'
+    'synapse_quad[16515] (synram=1, row=2, quad=3) word 0 at 0x03cf0103'
     """
     loc = _core.locate_address(address)
     if loc is None:

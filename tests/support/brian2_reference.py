@@ -1,5 +1,5 @@
 """The chip model's compartment as Brian2 equations, for the comparisons with Brian2
-(`tests/test_brian2.py`) and the benchmark against it (`tools/bench_model.py`).
+(`tests/test_brian2.py`) and the benchmark against it (`tools/bench/model.py`).
 
 The equations are those of ``rust/chip/src/model/neuron.rs`` and docs/model.md; the
 parameters come from :mod:`bss_host.introspection`. This module is plain text and needs

@@ -1,7 +1,7 @@
 """Benchmark the STDP kernel over a whole hemisphere on the chip model: modelled PPU
 cycles (hardware time) against wall-clock time.
 
-    python tools/bench_ppu.py [--repeats 5] [--kernel stdp.S]
+    python tools/bench/ppu.py [--repeats 5] [--kernel stdp.S]
 
 Two settings: the PPU alone (analog core off: the model only runs the PPU and answers its
 I/O) and the PPU while the network runs (the standard chip setup: CapMem on, 512 AdEx
@@ -19,6 +19,7 @@ import time
 from bss_host import Program, connect, presets
 from bss_host.ppu import Ppu
 from bss_host.ppu.build import build_image, example
+from bss_host.units import PPU_CLOCK_HZ
 
 
 def one(kernel: str, network: bool) -> tuple[int, int, float]:
@@ -47,7 +48,7 @@ def main() -> None:
         runs = [one(args.kernel, network) for _ in range(args.repeats)]
         cycles, insns = runs[0][0], runs[0][1]
         wall = statistics.median(r[2] for r in runs)
-        hw = cycles / 250e6
+        hw = cycles / PPU_CLOCK_HZ
         label = "with the network running" if network else "PPU alone"
         print(f"{label:26s}: {cycles} cycles = {hw * 1e3:.3f} ms hardware, {insns} "
               f"instructions; wall {wall * 1e3:.1f} ms (median of {args.repeats}), "

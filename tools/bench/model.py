@@ -34,7 +34,7 @@ number per step: a lower bound on the ratio) and with the chip's noise (the same
 equations).
 
     pip install -e '.[brian2]'
-    python tools/bench_model.py [--repeats 3] [--seed 1] [--no-brian] [--keep DIR]
+    python tools/bench/model.py [--repeats 3] [--seed 1] [--no-brian] [--keep DIR]
 
 Medians over the repeats. Hardware time runs 1000 times faster than biology.
 """
@@ -45,16 +45,22 @@ import argparse
 import os
 import shutil
 import statistics
+import sys
 import tempfile
 import time
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import numpy as np
 import numpy.typing as npt
 
-from bss_host import REGMAP, Program, brian2_reference, connect, introspection, presets
+from bss_host import REGMAP, Program, connect, introspection, presets
 from bss_host.connection import Connection
+
+# The Brian2 reference equations are shared with the test suite.
+sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
+from tests.support import brian2_reference  # noqa: E402
 
 DT = 8e-9
 STEPS_PER_MS = 125_000

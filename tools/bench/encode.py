@@ -1,7 +1,7 @@
 """Benchmark: encode a full-chip configuration from numpy arrays into the (address, word)
 stream and decode it back. Release build, pinned to one core. Prints medians.
 
-    python tools/bench_encode.py [--repeats 50] [--json]
+    python tools/bench/encode.py [--repeats 50] [--json]
 """
 
 from __future__ import annotations

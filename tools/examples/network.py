@@ -23,7 +23,7 @@ sparse recurrent synapses. The event path is configured entirely through registe
 The L2 recording is mapped back to neurons through the labels and checked against the
 neurons' spike counters. Plot: raster (neuron vs time) and population rate.
 
-    python tools/example_network.py [--seed N] [--out PATH] [--duration US]
+    python tools/examples/network.py [--seed N] [--out PATH] [--duration US]
 
 Needs matplotlib. Hardware time runs 1000 times faster than biology: 1 us of hardware
 time is 1 ms biological, and 1 kHz of hardware rate is 1 Hz biological.
@@ -40,11 +40,12 @@ import numpy as np
 import numpy.typing as npt
 
 from bss_host import REGMAP, Program, connect, presets
+from bss_host.units import FPGA_CYCLES_PER_US
 
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_OUT = ROOT / "docs" / "img" / "network_raster.png"
 
-FPGA_CYCLES_PER_US = 125
+
 SETTLE_US = 2100.0
 L2_STAMP_CYCLES = 5  # a neuron spike enters the crossbar 1 cycle later, is stamped 4 after
 

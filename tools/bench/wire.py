@@ -4,7 +4,7 @@ Write throughput (register words per second, a program of N writes to FPGA DRAM)
 single-read round trip (a program with one READ), over ``sim:`` (in-process) and over the
 TCP emulator on loopback (``bss emulate`` in a separate process, through pyserial).
 
-    python tools/bench_wire.py [--writes 1000000] [--repeats 7] [--reads 2000]
+    python tools/bench/wire.py [--writes 1000000] [--repeats 7] [--reads 2000]
 
 Medians over the repeats; the machine is noisy.
 """

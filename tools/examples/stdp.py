@@ -8,7 +8,7 @@ through its own label (bypass: every teacher event is a spike), dt from -6 to +6
 correlation sensors (how far the causal and acausal CADC readings fell below those of reset
 sensors) and the weight change per column.
 
-    pip install -e '.[examples]' && python tools/example_stdp.py [--out docs/img/stdp_window.png]
+    pip install -e '.[examples]' && python tools/examples/stdp.py [--out docs/img/stdp_window.png]
 """
 
 from __future__ import annotations

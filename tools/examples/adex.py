@@ -7,7 +7,7 @@ switched on at t = 20 us and off at t = 220 us of hardware time by toggling
 output records the neuron's spikes. The plot shows the trace with the spikes marked and
 the inter-spike intervals, which grow as the adaptation current builds up.
 
-    python tools/example_adex.py [--seed N] [--neuron N] [--out PATH]
+    python tools/examples/adex.py [--seed N] [--neuron N] [--out PATH]
 
 Needs matplotlib (``pip install matplotlib``). Times are hardware time; the chip runs 1000
 times faster than biology, so 1 us of hardware time is 1 ms of biological time.
@@ -24,11 +24,12 @@ import numpy as np
 import numpy.typing as npt
 
 from bss_host import REGMAP, Program, connect, presets
+from bss_host.units import FPGA_CYCLES_PER_US
 
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_OUT = ROOT / "docs" / "img" / "adex_adapting.png"
 
-FPGA_CYCLES_PER_US = 125
+
 MADC_FULL_SCALE_V = 1.2
 MADC_SAMPLE_RATE = 500e6 / 17  # default sample_duration_adjust: 500 MHz / (12 + 5)
 
