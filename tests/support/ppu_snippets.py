@@ -1,6 +1,6 @@
 """PPU instruction words built from the Power ISA field layout (independently of the
 Rust encoder) and hypothesis strategies for random scalar programs whose loads and stores
-stay aligned inside a data area; used by test_ppu_unicorn.py."""
+stay aligned inside a data area; used by tests/ppu/test_unicorn.py."""
 
 from __future__ import annotations
 

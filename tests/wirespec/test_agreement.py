@@ -1,4 +1,4 @@
-"""The Rust wire implementation (`bss_host._core`) and the Python one (`bss_host.pywire`) agree.
+"""The Rust wire implementation (`bss_host._core`) and the Python one (`bss_host.wirespec`) agree.
 
 Both are written from docs/wire.md alone; these properties check that they produce the same
 bytes and read the same bytes the same way, frames and messages alike.

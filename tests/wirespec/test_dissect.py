@@ -1,4 +1,4 @@
-"""The pure-Python wire implementation (`bss_host.linkdissect`) against docs/wire.md."""
+"""The pure-Python wire implementation (`bss_host.wirespec`) against docs/wire.md."""
 
 import json
 import math
