@@ -205,44 +205,39 @@ class UnknownSymbolError(PpuError, KeyError):
 
 
 class PpuFaultError(PpuError):
-    """The core stopped on a fault. ``pc`` is the faulting instruction's address."""
+    """The core stopped on a fault. ``pc`` is the faulting instruction's address;
+    ``detail`` is what the fault register adds (an instruction word or an address)."""
 
     kind = "fault"
+    template = "{kind} at pc {pc:#06x}"
 
     def __init__(self, ppu: str, pc: int, detail: int, mailbox: bytes) -> None:
         self.ppu, self.pc, self.detail, self.mailbox = ppu, pc, detail, mailbox
-        super().__init__(self._text())
-
-    def _text(self) -> str:
-        return f"PPU {self.ppu}: {self.kind} at pc {self.pc:#06x}"
+        text = self.template.format(kind=self.kind, pc=pc, detail=detail)
+        super().__init__(f"PPU {ppu}: {text}")
 
 
 class PpuIllegalInstructionError(PpuFaultError):
     """An instruction word the core does not implement (the program interrupt)."""
 
     kind = "illegal instruction"
+    template = "{kind} {detail:#010x} at pc {pc:#06x} (not a Nux scalar or FXV instruction)"
 
     @property
     def word(self) -> int:
         return self.detail
-
-    def _text(self) -> str:
-        return (f"PPU {self.ppu}: illegal instruction {self.detail:#010x} at pc "
-                f"{self.pc:#06x} (not a Nux scalar or FXV instruction)")
 
 
 class PpuAlignmentError(PpuFaultError):
     """A misaligned data access (the alignment interrupt)."""
 
     kind = "alignment"
+    template = ("misaligned access to {detail:#010x} at pc {pc:#06x} "
+                "(halfwords need 2-byte, words 4-byte alignment)")
 
     @property
     def address(self) -> int:
         return self.detail
-
-    def _text(self) -> str:
-        return (f"PPU {self.ppu}: misaligned access to {self.detail:#010x} at pc "
-                f"{self.pc:#06x} (halfwords need 2-byte, words 4-byte alignment)")
 
 
 class PpuBusError(PpuFaultError):
@@ -250,14 +245,11 @@ class PpuBusError(PpuFaultError):
     the Omnibus)."""
 
     kind = "bus error"
+    template = "{kind} at {detail:#010x} (pc {pc:#06x}); see docs/ppu.md for the memory map"
 
     @property
     def address(self) -> int:
         return self.detail
-
-    def _text(self) -> str:
-        return (f"PPU {self.ppu}: bus error at {self.detail:#010x} (pc {self.pc:#06x}); "
-                "see docs/ppu.md for the memory map")
 
 
 class PpuTrapError(PpuFaultError):
