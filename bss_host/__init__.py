@@ -10,7 +10,7 @@ The layers, lowest first (docs/architecture.md): :mod:`.errors`, :mod:`.units`,
 
 from importlib.metadata import PackageNotFoundError, version
 
-from bss_host import errors, introspection, units
+from bss_host import coords, errors, introspection, units
 from bss_host.config import presets
 from bss_host.connection import Connection, connect
 from bss_host.errors import *  # noqa: F403 - the whole error tree, listed in errors.__all__
@@ -39,6 +39,7 @@ __all__ = [
     "RegisterMap",
     "WordStream",
     # modules
+    "coords",
     "introspection",
     "presets",
     "units",

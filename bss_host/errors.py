@@ -10,6 +10,7 @@ raises these same classes (one mapping, ``rust/py/src/errors.rs``), so a traceba
     BssError
     ├── RegmapError (ValueError): UnknownNameError, IndexOutOfRangeError,
     │                             ValueOutOfRangeError, ShapeError, AccessError
+    ├── CoordinateError (ValueError)     a coordinate outside its range
     ├── InputError (ValueError)          bad arguments that are not register values
     ├── ProgramError (ValueError): ProgramTooLargeError
     ├── TicketNotReadyError (RuntimeError)
@@ -77,6 +78,10 @@ class ShapeError(RegmapError):
 
 class AccessError(RegmapError):
     """A write to a read-only register, or similar."""
+
+
+class CoordinateError(BssError, ValueError):
+    """A coordinate outside its range (or a sparse coordinate that does not exist)."""
 
 
 class InputError(BssError, ValueError):
@@ -319,6 +324,7 @@ __all__ = [
     "BssError",
     "CobsError",
     "CompileError",
+    "CoordinateError",
     "EmulatorStartError",
     "ExecutionError",
     "FrameError",

@@ -12,7 +12,7 @@ PACKAGE = Path(__file__).resolve().parents[1] / "bss_host"
 # Lowest first. A module may import its own layer and the ones before it.
 LAYERS = [
     {"_core", "errors", "units", "result"},
-    {"regmap"},
+    {"regmap", "coords"},
     {"program", "transports", "connection", "shadow"},
     {"emulator", "wirespec"},
     {"ppu"},

@@ -15,19 +15,13 @@ from collections.abc import Mapping
 import numpy as np
 import numpy.typing as npt
 
+from bss_host.coords import NeuronCell
 from bss_host.program import Program
 from bss_host.regmap import REGMAP, encode_neuron_capmem
 from bss_host.units import CAPMEM_CELLS_PER_NEURON as CAPMEM_ROWS
 from bss_host.units import NEURONS
 
-CELL_ROWS = (
-    "v_leak", "v_reset", "v_threshold", "e_synin_exc_rev", "e_synin_inh_rev", "v_adapt_leak",
-    "v_exp", "v_adapt_ref", "i_bias_leak", "i_bias_reset", "i_bias_synin_exc_tau",
-    "i_bias_synin_exc_coba", "i_bias_synin_exc_shift", "i_bias_synin_exc_gm",
-    "i_bias_synin_inh_tau", "i_bias_synin_inh_coba", "i_bias_synin_inh_shift",
-    "i_bias_synin_inh_gm", "i_bias_adapt_tau", "i_bias_adapt_a", "i_bias_adapt_b",
-    "i_bias_exp", "i_mem_offset", "i_bias_nmda",
-)
+CELL_ROWS = tuple(cell.name for cell in NeuronCell)
 """The 24 per-neuron CapMem rows in order (chip.md §3.3)."""
 
 DEFAULT_CELLS: dict[str, int] = {
