@@ -4,7 +4,7 @@ One section per crate bound, as in `rust/py/src/`. Dicts that cross the boundary
 `TypedDict`s from `bss_host._core_types`; problems are small record classes.
 """
 
-from typing import Any, final
+from typing import Any, Literal, final
 
 import numpy as np
 import numpy.typing as npt
@@ -21,6 +21,8 @@ from bss_host._core_types import (
 )
 
 __version__: str
+_ErrorKind = Literal["read_denied", "unmapped", "write_denied", "malformed"]
+
 __all__ = [
     "EmulatorSession",
     "FaultInjector",
@@ -143,7 +145,7 @@ class RunError:
     """An instruction the chip answered with an error (other than a refused read)."""
 
     @property
-    def kind(self) -> str:
+    def kind(self) -> _ErrorKind:
         """"read_denied", "unmapped", "write_denied" or "malformed"."""
     @property
     def instruction(self) -> int: ...
@@ -158,7 +160,7 @@ class ReadError:
     @property
     def ticket(self) -> int: ...
     @property
-    def kind(self) -> str:
+    def kind(self) -> _ErrorKind:
         """"read_denied" or "unmapped"."""
     @property
     def address(self) -> int: ...
@@ -178,8 +180,7 @@ class ProtocolViolation:
     """A response that broke the protocol."""
 
     @property
-    def kind(self) -> str:
-        """"undecodable", "extra_read_data" or "early_halt"."""
+    def kind(self) -> Literal["undecodable", "extra_read_data", "early_halt"]: ...
     @property
     def message(self) -> str: ...
 
@@ -205,8 +206,7 @@ class LinkState:
     """Where the link's handshake stands."""
 
     @property
-    def phase(self) -> str:
-        """"connecting", "established" or "rejected"."""
+    def phase(self) -> Literal["connecting", "established", "rejected"]: ...
     @property
     def reason(self) -> str | None:
         """Why the device rejected the link (None unless rejected)."""

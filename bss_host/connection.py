@@ -168,7 +168,8 @@ class Connection:
             self._session.finish()  # abandon: late responses are dropped
             raise
         raw = self._session.finish()
-        result = _result(raw, time.perf_counter() - t0, self._session.stats())
+        link = dict(self._session.stats())
+        result = _result(raw, time.perf_counter() - t0, link)  # type: ignore[arg-type]
         program.result = result
         if raw.protocol_errors:
             raise LinkError(f"{self.url}: {'; '.join(p.message for p in raw.protocol_errors)}")
