@@ -217,10 +217,7 @@ fn apply_transform(name: &str, bits: u32) -> PyResult<u32> {
 /// samples, correlation switches): 64 x 4, row-major.
 #[pyfunction]
 fn quad_columns(py: Python<'_>) -> U32Array<'_> {
-    let cols = (0..64u32)
-        .flat_map(|q| (0..4u32).map(move |e| regmap::quirks::synapse_column(q, e)))
-        .collect();
-    PyArray1::from_vec(py, cols)
+    PyArray1::from_vec(py, regmap::quirks::quad_columns())
 }
 
 /// Instance indices of capmem_cell holding the 24 parameters of each of the 512 neurons.
