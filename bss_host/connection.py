@@ -59,7 +59,7 @@ def _result(raw: _core.RunResult, wall: float, link: dict[str, int]) -> RunResul
         reads=raw.reads,
         spikes=spike_records(*raw.spikes()),
         madc=madc_records(*raw.madc()),
-        timeouts=list(raw.timeouts),
+        timeouts=[(t.instruction, t.waited) for t in raw.timeouts],
         halt_time=raw.halt_time or 0,
         wall_time=wall,
         link=link,
@@ -91,9 +91,11 @@ class Connection:
         self._session = _core.HostSession(nonce, window, max_payload, int(rto * 1e6))
         self._closed = False
         try:
-            self._pump(lambda: self._session.state != "connecting", "waiting for the handshake")
-            if self._session.state.startswith("rejected"):
-                raise LinkRejectedError(f"{url}: {self._session.state}")
+            self._pump(lambda: self._session.state.phase != "connecting",
+                       "waiting for the handshake")
+            state = self._session.state
+            if state.phase == "rejected":
+                raise LinkRejectedError(f"{url}: rejected: {state.reason}")
         except BaseException:
             self.transport.close()
             raise
@@ -166,11 +168,12 @@ class Connection:
             self._session.finish()  # abandon: late responses are dropped
             raise
         raw = self._session.finish()
-        result = _result(raw, time.perf_counter() - t0, self._session.stats())
+        link = dict(self._session.stats())
+        result = _result(raw, time.perf_counter() - t0, link)  # type: ignore[arg-type]
         program.result = result
         if raw.protocol_errors:
-            raise LinkError(f"{self.url}: {'; '.join(raw.protocol_errors)}")
-        refused = sorted({a for code, _i, a in raw.errors if code in ("write_denied", "unmapped")})
+            raise LinkError(f"{self.url}: {'; '.join(p.message for p in raw.protocol_errors)}")
+        refused = sorted({e.address for e in raw.errors if e.kind in ("write_denied", "unmapped")})
         self.shadow.apply(built, refused)
         result.problems = _problems(raw, built)
         if result.problems:
@@ -191,22 +194,23 @@ _DESCRIBE = {
 def _problems(raw: _core.RunResult, built: _core.Program) -> list[Problem]:
     reads = built.read_instructions()
     problems: list[Problem] = []
-    for ticket, code, address in raw.read_errors:
-        instruction = int(reads[ticket])
+    for r in raw.read_errors:
+        instruction = int(reads[r.ticket])
         problems.append(Problem(
-            code, instruction,  # type: ignore[arg-type]
-            f"instruction {instruction} (read ticket {ticket}): {_DESCRIBE[code]} "
-            f"{describe_address(address)}", address=address, ticket=ticket))
-    for code, instruction, address in raw.errors:
-        where = (f"byte {address} of a payload" if code == "malformed"
-                 else describe_address(address))
+            r.kind, instruction,
+            f"instruction {instruction} (read ticket {r.ticket}): {_DESCRIBE[r.kind]} "
+            f"{describe_address(r.address)}", address=r.address, ticket=r.ticket))
+    for e in raw.errors:
+        where = (f"byte {e.address} of a payload" if e.kind == "malformed"
+                 else describe_address(e.address))
         problems.append(Problem(
-            code, instruction,  # type: ignore[arg-type]
-            f"instruction {instruction}: {_DESCRIBE[code]} {where}", address=address))
-    for instruction, waited in raw.timeouts:
+            e.kind, e.instruction,
+            f"instruction {e.instruction}: {_DESCRIBE[e.kind]} {where}", address=e.address))
+    for t in raw.timeouts:
         problems.append(Problem(
-            "timeout", instruction,
-            f"instruction {instruction}: wait timed out after {waited} cycles", waited=waited))
+            "timeout", t.instruction,
+            f"instruction {t.instruction}: wait timed out after {t.waited} cycles",
+            waited=t.waited))
     return problems
 
 

@@ -1,7 +1,9 @@
 """The register map from Python: metadata and one-register encode/decode.
 
 Everything here reads the map compiled into the extension (generated from ``registers/``);
-nothing is duplicated. Addresses are Omnibus word addresses.
+nothing is duplicated: field lookup, indices, coordinates, addresses and legal values are
+answered by the Rust descriptors (``rust/regmap``), so both halves give the same answers
+and the same error texts. Addresses are Omnibus word addresses.
 """
 
 from __future__ import annotations
@@ -9,13 +11,13 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
-from functools import cached_property
-from typing import Any, NamedTuple
+from typing import NamedTuple
 
 import numpy as np
 import numpy.typing as npt
 
 from bss_host import _core
+from bss_host._core_types import ChipInfo, MapMetadata, RegisterInfo
 from bss_host.errors import (
     IndexOutOfRangeError,
     RegmapError,
@@ -46,6 +48,8 @@ class Dim:
 class Field:
     """One field of a register, after ``repeat`` expansion."""
 
+    register: str
+    """The name of the register the field belongs to."""
     name: str
     doc: str
     unit: str
@@ -67,17 +71,15 @@ class Field:
         return self.lsb + self.width - 1
 
     def is_legal(self, value: int) -> bool:
-        return self.min <= value <= self.max or (
-            self.sentinel is not None and value == self.sentinel[0]
-        )
+        """Whether ``value`` is in the field's range or is its sentinel."""
+        try:
+            return _core.field_is_legal(self.register, self.name, int(value))
+        except OverflowError:  # beyond 64 bits: no field is that wide
+            return False
 
     def allowed(self) -> str:
-        text = f"{self.min}..={self.max}"
-        if self.sentinel is not None:
-            text += f" or {self.sentinel[0]} ({self.sentinel[1]})"
-        if self.enum:
-            text += " or one of " + ", ".join(self.enum)
-        return text
+        """The legal values as every error message shows them (the map's own text)."""
+        return _core.field_allowed(self.register, self.name)
 
     def parse(self, text: str) -> int:
         """A value as written on a command line: an integer (0x.., 0b.. too), an enum
@@ -126,9 +128,10 @@ class Register:
     fields: tuple[Field, ...]
 
     @classmethod
-    def _from_meta(cls, m: Mapping[str, Any]) -> Register:
+    def _from_meta(cls, m: RegisterInfo) -> Register:
         fields = tuple(
-            Field(**{**f, "enum": tuple(f["enum"]), "sentinel": f["sentinel"]}) for f in m["fields"]
+            Field(register=m["name"], **{**f, "enum": tuple(f["enum"])})  # type: ignore[arg-type]
+            for f in m["fields"]
         )
         return cls(
             name=m["name"],
@@ -157,63 +160,19 @@ class Register:
     def total_words(self) -> int:
         return self.count * self.words
 
-    @cached_property
-    def _field_index(self) -> dict[str, Field]:
-        return {f.name: f for f in self.fields}
-
     def field(self, name: str) -> Field:
-        try:
-            return self._field_index[name]
-        except KeyError:
-            raise UnknownNameError(
-                f"register {self.name} has no field '{name}'; its fields are: "
-                + ", ".join(f.name for f in self.fields)
-            ) from None
+        return self.fields[_core.field_number(self.name, name)]
 
     def index_of(self, *coords: int) -> int:
         """Instance index of a dim tuple (row-major; sparse registers by their list)."""
-        if len(coords) != len(self.dims):
-            raise IndexOutOfRangeError(
-                f"{self.name} has {len(self.dims)} dims "
-                f"({', '.join(d.name for d in self.dims)}); got {len(coords)} coordinates"
-            )
-        if self.valid:
-            try:
-                return self.valid.index(tuple(coords))
-            except ValueError:
-                raise IndexOutOfRangeError(
-                    f"{self.name}{list(coords)} does not exist on the chip"
-                ) from None
-        index = 0
-        for c, d in zip(coords, self.dims, strict=True):
-            if not 0 <= c < d.count:
-                raise IndexOutOfRangeError(
-                    f"{self.name}: {d.name} {c} is out of range 0..{d.count}"
-                )
-            index = index * d.count + c
-        return index
+        return _core.index_of(self.name, [int(c) for c in coords])
 
     def coordinates(self, index: int) -> tuple[int, ...]:
-        self._check_index(index)
-        if self.valid:
-            return self.valid[index]
-        out = []
-        for d in reversed(self.dims):
-            out.append(index % d.count)
-            index //= d.count
-        return tuple(reversed(out))
-
-    def _check_index(self, index: int) -> None:
-        if not 0 <= index < self.count:
-            raise IndexOutOfRangeError(
-                f"{self.name}[{index}] does not exist: the index must be in 0..{self.count}"
-            )
+        """The dim tuple of an instance (the inverse of :meth:`index_of`)."""
+        return tuple(_core.coordinates(self.name, int(index)))
 
     def address(self, index: int = 0, word: int = 0) -> int:
-        self._check_index(index)
-        if not 0 <= word < self.words:
-            raise IndexOutOfRangeError(f"{self.name} has {self.words} word(s); no word {word}")
-        return int(_core.addresses(self.name, np.array([index], dtype=np.uint32))[word])
+        return _core.address(self.name, int(index), int(word))
 
     def addresses(self, indices: npt.ArrayLike | None = None) -> npt.NDArray[np.uint32]:
         """Addresses of every word of the chosen instances (all by default), instance-major."""
@@ -266,19 +225,18 @@ def _indices(indices: npt.ArrayLike | None) -> npt.NDArray[np.uint32] | None:
 class RegisterMap(Mapping[str, Register]):
     """Every register of the chip and the FPGA, by name, in map order."""
 
-    def __init__(self, meta: Mapping[str, Any]) -> None:
-        self.chip: dict[str, Any] = dict(meta["chip"])
+    def __init__(self, meta: MapMetadata) -> None:
+        self.chip: ChipInfo = meta["chip"]
         self.blocks: dict[str, str] = dict(meta["blocks"])
         self._registers = {r["name"]: Register._from_meta(r) for r in meta["registers"]}
-        self._inventory = [tuple(i) for i in meta["inventory"]]
+        self._in_order = list(self._registers.values())
+        self._inventory = list(meta["inventory"])
 
     def __getitem__(self, name: str) -> Register:
-        try:
-            return self._registers[name]
-        except KeyError:
-            near = [n for n in self._registers if name in n or n in name][:5]
-            hint = f"; did you mean: {', '.join(near)}?" if near else ""
-            raise UnknownNameError(f"unknown register '{name}'{hint}") from None
+        reg = self._registers.get(name)
+        if reg is None:  # the map's lookup raises UnknownNameError, naming near names
+            reg = self._in_order[_core.register_number(name)]
+        return reg
 
     def __iter__(self) -> Iterator[str]:
         return iter(self._registers)

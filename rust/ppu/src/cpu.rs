@@ -96,9 +96,9 @@ mod stats;
 mod vq;
 
 pub use irq::{
-    Interrupt, TrapPolicy, ESR_PIL, ESR_PTR, ESR_ST, ICCR_DOORBELL_EN, INTERRUPT_ENTRY_CYCLES,
-    MSR_CE, MSR_DE, MSR_EE, MSR_ME, MSR_PR, TCR_ARE, TCR_DIE, TCR_FIE, TCR_FP_MASK, TCR_FP_SHIFT,
-    TSR_DIS, TSR_FIS,
+    Interrupt, TrapPolicy, UnknownTrapPolicy, ESR_PIL, ESR_PTR, ESR_ST, ICCR_DOORBELL_EN,
+    INTERRUPT_ENTRY_CYCLES, MSR_CE, MSR_DE, MSR_EE, MSR_ME, MSR_PR, TCR_ARE, TCR_DIE, TCR_FIE,
+    TCR_FP_MASK, TCR_FP_SHIFT, TSR_DIS, TSR_FIS,
 };
 pub use stats::{Stats, Trace, TraceEntry};
 pub use vq::VECTOR_QUEUE_DEPTH;

@@ -1,22 +1,14 @@
-//! PPU program tools: the assembler, the ELF loader and the disassembler.
+//! Binding of the `ppu` crate: the assembler, the ELF loader, the disassembler, and bare
+//! instruction sequences on the instruction-set simulator (for differential tests).
 
 use std::collections::BTreeMap;
 
+use ppu::snippet::{run_snippet, Registers, SnippetError};
 use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyDict};
 
-use ppu::elf::{Symbol, SymbolKind};
-
-use crate::errors::{PpuAsmError, PpuElfError};
-
-fn kind_name(k: SymbolKind) -> &'static str {
-    match k {
-        SymbolKind::NoType => "notype",
-        SymbolKind::Object => "object",
-        SymbolKind::Func => "func",
-        SymbolKind::Other(_) => "other",
-    }
-}
+use crate::convert;
+use crate::errors::{elf_of, OrPy, ToPyErr};
 
 /// Assembles GNU-as syntax to an ELF32 big-endian executable.
 #[pyfunction]
@@ -25,48 +17,15 @@ fn ppu_assemble<'py>(
     source: &str,
     file_name: &str,
 ) -> PyResult<Bound<'py, PyBytes>> {
-    let obj = ppu::asm::assemble(source, file_name).map_err(|errs| {
-        let list: Vec<(String, usize, usize, String)> = errs
-            .0
-            .iter()
-            .map(|e| {
-                (
-                    e.file.to_string(),
-                    e.line as usize,
-                    e.column as usize,
-                    e.kind.to_string(),
-                )
-            })
-            .collect();
-        let text = errs.to_string();
-        let err = PpuAsmError::new_err(text);
-        let _ = err.value(py).setattr("errors", list);
-        err
-    })?;
-    let elf =
-        ppu::elf::write_elf(&obj).map_err(|e| PpuElfError::new_err(format!("{file_name}: {e}")))?;
+    let obj = ppu::asm::assemble(source, file_name).or_py()?;
+    let elf = ppu::elf::write_elf(&obj).map_err(|e| elf_of(file_name, e))?;
     Ok(PyBytes::new(py, &elf))
 }
 
 /// Splits an ELF into memory images: {internal, extmem, dram, symbols, entry}.
 #[pyfunction]
 fn ppu_read_elf<'py>(py: Python<'py>, data: &[u8]) -> PyResult<Bound<'py, PyDict>> {
-    let img = ppu::elf::read_elf(data).map_err(|e| PpuElfError::new_err(e.to_string()))?;
-    let d = PyDict::new(py);
-    d.set_item("internal", PyBytes::new(py, &img.internal))?;
-    let segs = |s: &[(u32, Vec<u8>)]| -> Vec<(u32, Bound<'py, PyBytes>)> {
-        s.iter().map(|(o, b)| (*o, PyBytes::new(py, b))).collect()
-    };
-    d.set_item("extmem", segs(&img.extmem))?;
-    d.set_item("dram", segs(&img.dram))?;
-    let syms: Vec<(String, u32, u32, &str)> = img
-        .symbols
-        .iter()
-        .map(|(n, s)| (n.clone(), s.value, s.size, kind_name(s.kind)))
-        .collect();
-    d.set_item("symbols", syms)?;
-    d.set_item("entry", img.entry)?;
-    Ok(d)
+    convert::elf_image(py, ppu::elf::read_elf(data).or_py()?)
 }
 
 /// objdump-like listing of big-endian code bytes at `base`, with `labels` (address ->
@@ -74,30 +33,55 @@ fn ppu_read_elf<'py>(py: Python<'py>, data: &[u8]) -> PyResult<Bound<'py, PyDict
 #[pyfunction]
 #[pyo3(signature = (data, base, labels=None))]
 fn ppu_disassemble(data: &[u8], base: u32, labels: Option<BTreeMap<u32, String>>) -> Vec<String> {
-    let symbols: BTreeMap<String, Symbol> = labels
-        .unwrap_or_default()
-        .into_iter()
-        .map(|(a, n)| {
-            (
-                n,
-                Symbol {
-                    value: a,
-                    size: 0,
-                    kind: SymbolKind::NoType,
-                    global: true,
-                },
-            )
-        })
-        .collect();
-    ppu::disasm_image::disassemble_image(data, base, &symbols)
+    ppu::disasm_image::disassemble_image(data, base, &convert::labels(labels))
         .lines()
         .map(str::to_string)
         .collect()
+}
+
+/// Runs instruction words on the PPU simulator from a given register state; returns
+/// the final state (a `SnippetResult`).
+#[pyfunction]
+#[pyo3(signature = (
+    words, gpr, cr, xer, lr, ctr, memory=None, memory_base=None, max_steps=10_000
+))]
+#[allow(clippy::too_many_arguments)] // the keyword arguments of the Python function
+fn ppu_run_snippet<'py>(
+    py: Python<'py>,
+    words: &Bound<'py, PyAny>,
+    gpr: Vec<u32>,
+    cr: u32,
+    xer: u32,
+    lr: u32,
+    ctr: u32,
+    memory: Option<&[u8]>,
+    memory_base: Option<usize>,
+    max_steps: u64,
+) -> PyResult<Bound<'py, PyDict>> {
+    let words = convert::words(words)?;
+    let gpr: [u32; 32] = gpr.as_slice().try_into().map_err(|_| {
+        let e = SnippetError::RegisterCount {
+            expected: 32,
+            got: gpr.len(),
+        };
+        e.to_py_err()
+    })?;
+    let regs = Registers {
+        gpr,
+        cr,
+        xer,
+        lr,
+        ctr,
+    };
+    let memory = memory.unwrap_or(&[]);
+    let out = run_snippet(&words, &regs, memory, memory_base, max_steps).or_py()?;
+    convert::snippet_result(py, out)
 }
 
 pub fn add_to(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(ppu_assemble, m)?)?;
     m.add_function(wrap_pyfunction!(ppu_read_elf, m)?)?;
     m.add_function(wrap_pyfunction!(ppu_disassemble, m)?)?;
+    m.add_function(wrap_pyfunction!(ppu_run_snippet, m)?)?;
     Ok(())
 }

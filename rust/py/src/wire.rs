@@ -1,59 +1,40 @@
-//! Wire and emulator bindings: programs, the host session, the emulator device, the
-//! fault injector, and codec entry points for the independent Python implementation.
+//! Binding of the `wire` crate: programs and their run results, the host session and its
+//! link state, the shadow copy, the fault injector, and the codec entry points for the
+//! independent Python implementation.
 
 mod codecs;
-mod links;
-mod programs;
+mod faults;
+mod program;
+mod run;
+mod session;
 
-use crate::errors::{
-    InputError, LinkError, LinkRejectedError, ProgramError, ProgramTooLargeError, WireError,
-};
 use pyo3::prelude::*;
 use wire::link::LinkConfig;
-use wire::program::ProgramError as PE;
-use wire::session::SessionError;
 
-fn program_err(e: PE) -> PyErr {
-    match e {
-        PE::TooLarge { .. } => ProgramTooLargeError::new_err(e.to_string()),
-        _ => ProgramError::new_err(e.to_string()),
-    }
-}
+use crate::errors::bad_link_config;
 
-fn session_err(e: SessionError) -> PyErr {
-    match e {
-        SessionError::Link(wire::LinkError::Rejected(_)) => {
-            LinkRejectedError::new_err(e.to_string())
-        }
-        _ => LinkError::new_err(e.to_string()),
-    }
-}
-
-fn link_config(window: u16, max_payload: u32, rto_us: u64) -> PyResult<LinkConfig> {
+/// A link configuration, checked now so that a bad one fails at construction.
+pub fn link_config(window: u16, max_payload: u32, rto_us: u64) -> PyResult<LinkConfig> {
     let cfg = LinkConfig {
         window,
         max_payload,
         rto_us,
     };
-    // Validate now, so a bad configuration is a ValueError at construction.
-    wire::Link::device(cfg).map_err(|e| InputError::new_err(e.to_string()))?;
+    wire::Link::device(cfg).map_err(bad_link_config)?;
     Ok(cfg)
 }
 
 pub fn add_to(m: &Bound<'_, PyModule>) -> PyResult<()> {
-    m.add_class::<programs::ProgramBuilder>()?;
-    m.add_class::<programs::Program>()?;
-    m.add_class::<programs::RunResult>()?;
-    m.add_class::<links::HostSession>()?;
-    m.add_class::<links::EmulatorSession>()?;
-    m.add_class::<links::FaultInjector>()?;
-    m.add_class::<programs::Shadow>()?;
-    m.add_function(wrap_pyfunction!(codecs::link_encode_frame, m)?)?;
-    m.add_function(wrap_pyfunction!(codecs::link_decode_frames, m)?)?;
-    m.add_function(wrap_pyfunction!(codecs::wire_encode_instructions, m)?)?;
-    m.add_function(wrap_pyfunction!(codecs::wire_decode_instructions, m)?)?;
-    m.add_function(wrap_pyfunction!(codecs::wire_encode_responses, m)?)?;
-    m.add_function(wrap_pyfunction!(codecs::wire_decode_responses, m)?)?;
-    m.add_function(wrap_pyfunction!(codecs::locate_address, m)?)?;
-    Ok(())
+    m.add_class::<program::ProgramBuilder>()?;
+    m.add_class::<program::Program>()?;
+    m.add_class::<program::Shadow>()?;
+    m.add_class::<run::RunResult>()?;
+    m.add_class::<run::RunError>()?;
+    m.add_class::<run::ReadError>()?;
+    m.add_class::<run::Timeout>()?;
+    m.add_class::<run::ProtocolViolation>()?;
+    m.add_class::<session::HostSession>()?;
+    m.add_class::<session::LinkState>()?;
+    m.add_class::<faults::FaultInjector>()?;
+    codecs::add_to(m)
 }

@@ -129,11 +129,16 @@ impl FieldDesc {
         (self.min..=self.max).contains(&value) || self.sentinel.is_some_and(|(s, _)| s == value)
     }
 
-    /// Human description of the legal values, for error messages.
+    /// Human description of the legal values, for error messages (the Python half shows
+    /// this same text).
     pub fn allowed(&self) -> String {
         let mut s = format!("{}..={}", self.min, self.max);
         if let Some((v, name)) = self.sentinel {
             s.push_str(&format!(" or {v} ({name})"));
+        }
+        if !self.enum_names.is_empty() {
+            s.push_str(" or one of ");
+            s.push_str(&self.enum_names.join(", "));
         }
         s
     }
@@ -215,15 +220,74 @@ impl RegisterDesc {
     }
 
     pub fn check_index(&self, index: u32) -> Result<(), RegmapError> {
-        if index < self.count {
-            Ok(())
-        } else {
-            Err(RegmapError::IndexOutOfRange {
+        self.instance(index.into()).map(drop)
+    }
+
+    /// An instance index as a caller gave it (possibly negative), checked.
+    pub fn instance(&self, index: i64) -> Result<u32, RegmapError> {
+        u32::try_from(index)
+            .ok()
+            .filter(|&i| i < self.count)
+            .ok_or(RegmapError::IndexOutOfRange {
                 register: self.name,
-                index: index as u64,
+                index,
                 count: self.count,
             })
+    }
+
+    /// A word number as a caller gave it (possibly negative), checked.
+    pub fn word(&self, word: i64) -> Result<u8, RegmapError> {
+        u8::try_from(word)
+            .ok()
+            .filter(|&w| w < self.words)
+            .ok_or(RegmapError::WordOutOfRange {
+                register: self.name,
+                word,
+                words: self.words,
+            })
+    }
+
+    /// The instance index of a dim tuple: row-major for dense registers, the position in
+    /// the list of existing tuples for sparse ones. The inverse of [`Self::coordinates`].
+    pub fn index_of(&self, coords: &[i64]) -> Result<u32, RegmapError> {
+        if coords.len() != self.dims.len() {
+            return Err(RegmapError::CoordinateCount {
+                register: self.name,
+                dims: self
+                    .dims
+                    .iter()
+                    .map(|d| d.name)
+                    .collect::<Vec<_>>()
+                    .join(", "),
+                expected: self.dims.len(),
+                got: coords.len(),
+            });
         }
+        if self.is_sparse() {
+            let missing = || RegmapError::NoSuchInstance {
+                register: self.name,
+                coordinates: coords.to_vec(),
+            };
+            return self
+                .valid
+                .chunks_exact(self.dims.len())
+                .position(|t| t.iter().zip(coords).all(|(&a, &b)| i64::from(a) == b))
+                .map(|p| p as u32)
+                .ok_or_else(missing);
+        }
+        let mut index = 0u32;
+        for (&c, d) in coords.iter().zip(self.dims) {
+            let c = u32::try_from(c).ok().filter(|&c| c < d.count).ok_or(
+                RegmapError::CoordinateOutOfRange {
+                    register: self.name,
+                    dim: d.name,
+                    value: c,
+                    count: d.count,
+                },
+            )?;
+            index = index * d.count + c;
+        }
+        Ok(index)
     }
 
     /// The dim tuple of an instance (row-major for dense registers).
@@ -254,13 +318,7 @@ impl RegisterDesc {
 
     /// Address of one word of an instance.
     pub fn address(&self, index: u32, word: u8) -> Result<u32, RegmapError> {
-        if word >= self.words {
-            return Err(RegmapError::WordOutOfRange {
-                register: self.name,
-                word,
-                words: self.words,
-            });
-        }
+        self.word(word.into())?;
         Ok(self.instance_address(index)? + word as u32 * self.word_stride)
     }
 

@@ -15,14 +15,33 @@ pub enum RegmapError {
     #[error("{register}[{index}] does not exist: the index must be in 0..{count}")]
     IndexOutOfRange {
         register: &'static str,
-        index: u64,
+        index: i64,
         count: u32,
     },
     #[error("{register} has {words} word(s); word {word} does not exist")]
     WordOutOfRange {
         register: &'static str,
-        word: u8,
+        word: i64,
         words: u8,
+    },
+    #[error("{register} has {expected} dims ({dims}); got {got} coordinates")]
+    CoordinateCount {
+        register: &'static str,
+        dims: String,
+        expected: usize,
+        got: usize,
+    },
+    #[error("{register}: {dim} {value} is out of range 0..{count}")]
+    CoordinateOutOfRange {
+        register: &'static str,
+        dim: &'static str,
+        value: i64,
+        count: u32,
+    },
+    #[error("{register}{coordinates:?} does not exist on the chip")]
+    NoSuchInstance {
+        register: &'static str,
+        coordinates: Vec<i64>,
     },
     #[error("{register}{} field {field}{}: value {value} is out of range; allowed: {allowed}",
         index.map(|i| format!("[{i}]")).unwrap_or_default(),

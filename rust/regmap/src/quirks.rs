@@ -25,6 +25,14 @@ pub const fn synapse_column(quad: u32, entry: u32) -> u32 {
     2 * (4 * (quad % 32) + entry) + quad / 32
 }
 
+/// Synapse column of every (quad, entry), 64 x 4 row-major: the column order of every
+/// quad-organised register (synapses, CADC samples, correlation switches).
+pub fn quad_columns() -> Vec<u32> {
+    (0..64u32)
+        .flat_map(|q| (0..4u32).map(move |e| synapse_column(q, e)))
+        .collect()
+}
+
 /// Inverse of [`synapse_column`]: (quad, entry) of a synapse column (0..256).
 #[inline]
 pub const fn quad_entry_of_column(column: u32) -> (u32, u32) {
@@ -66,6 +74,8 @@ mod tests {
         assert!(seen.iter().all(|&s| s));
         // Quad 0 holds the even columns 0, 2, 4, 6; quad 32 the odd ones 1, 3, 5, 7.
         assert_eq!(synapse_column(0, 3), 6);
+        let cols = quad_columns();
+        assert_eq!((cols.len(), cols[3], cols[128]), (256, 6, 1));
         assert_eq!(synapse_column(32, 0), 1);
     }
 

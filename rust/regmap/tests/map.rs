@@ -280,3 +280,62 @@ fn gaps_are_unmapped() {
     assert!(regmap::locate(reg.base + 6).is_none());
     assert!(regmap::locate(0x7FFF_FFF0).is_none());
 }
+
+#[test]
+fn index_of_inverts_coordinates() {
+    for reg in REGISTERS {
+        for index in [0, reg.count / 2, reg.count - 1] {
+            let coords: Vec<i64> = reg
+                .coordinates(index)
+                .unwrap()
+                .into_iter()
+                .map(i64::from)
+                .collect();
+            assert_eq!(reg.index_of(&coords), Ok(index), "{}", reg.name);
+        }
+    }
+}
+
+#[test]
+fn bad_coordinates_say_what_is_allowed() {
+    let quad = regmap::register("synapse_quad").unwrap();
+    let e = quad.index_of(&[1, 2]).unwrap_err().to_string();
+    assert_eq!(
+        e,
+        "synapse_quad has 3 dims (synram, row, quad); got 2 coordinates"
+    );
+    let e = quad.index_of(&[1, -2, 3]).unwrap_err().to_string();
+    assert_eq!(e, "synapse_quad: row -2 is out of range 0..256");
+    let node = regmap::register("crossbar_node").unwrap();
+    let e = node.index_of(&[0, 99]).unwrap_err().to_string();
+    assert_eq!(e, "crossbar_node[0, 99] does not exist on the chip");
+    let e = quad.instance(-1).unwrap_err().to_string();
+    assert_eq!(
+        e,
+        "synapse_quad[-1] does not exist: the index must be in 0..32768"
+    );
+    let w = i64::from(quad.words);
+    let e = quad.word(w).unwrap_err().to_string();
+    assert_eq!(
+        e,
+        format!("synapse_quad has {w} word(s); word {w} does not exist")
+    );
+}
+
+#[test]
+fn allowed_names_enum_values() {
+    let reg = REGISTERS
+        .iter()
+        .find(|r| r.fields.iter().any(|f| !f.enum_names.is_empty()))
+        .unwrap();
+    let f = reg
+        .fields
+        .iter()
+        .find(|f| !f.enum_names.is_empty())
+        .unwrap();
+    let allowed = f.allowed();
+    assert!(
+        allowed.ends_with(&format!(" or one of {}", f.enum_names.join(", "))),
+        "{allowed}"
+    );
+}

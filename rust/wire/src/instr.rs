@@ -60,6 +60,15 @@ impl ErrorCode {
             _ => return None,
         })
     }
+    /// The code's name as the host reports it ("read_denied", "unmapped", ...).
+    pub fn name(self) -> &'static str {
+        match self {
+            ErrorCode::ReadDenied => "read_denied",
+            ErrorCode::Unmapped => "unmapped",
+            ErrorCode::WriteDenied => "write_denied",
+            ErrorCode::Malformed => "malformed",
+        }
+    }
     pub fn describe(self) -> &'static str {
         match self {
             ErrorCode::ReadDenied => "read denied (silicon cannot read this register)",

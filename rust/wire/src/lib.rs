@@ -23,5 +23,5 @@ pub mod session;
 pub use frame::{Frame, FrameKind};
 pub use instr::{ErrorCode, Instruction, Response};
 pub use link::{Link, LinkConfig, LinkError, LinkState};
-pub use program::{Program, ProgramBuilder, ProgramError, RunOutcome, Shadow};
+pub use program::{Program, ProgramBuilder, ProgramError, ProtocolError, RunOutcome, Shadow};
 pub use session::{HostSession, SessionError};

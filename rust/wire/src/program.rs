@@ -312,7 +312,29 @@ pub struct RunOutcome {
     pub timeouts: Vec<(u32, u32)>,
     pub halt_time: Option<u64>,
     /// Responses that broke the protocol (more reads than asked, undecodable payloads).
-    pub protocol_errors: Vec<String>,
+    pub protocol_errors: Vec<ProtocolError>,
+}
+
+/// A response that broke the protocol: the device answered something no program asks for.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ProtocolError {
+    #[error("undecodable response: {0}")]
+    Undecodable(String),
+    #[error("more READ_DATA responses than reads")]
+    ExtraReadData,
+    #[error("halt echoed after {answered} of {reads} read responses")]
+    EarlyHalt { answered: usize, reads: usize },
+}
+
+impl ProtocolError {
+    /// A stable name of the kind ("undecodable", "extra_read_data", "early_halt").
+    pub fn kind(&self) -> &'static str {
+        match self {
+            ProtocolError::Undecodable(_) => "undecodable",
+            ProtocolError::ExtraReadData => "extra_read_data",
+            ProtocolError::EarlyHalt { .. } => "early_halt",
+        }
+    }
 }
 
 /// Collects responses for one program.
@@ -356,7 +378,7 @@ impl Collector {
     fn protocol(&mut self, e: DecodeError) {
         self.outcome
             .protocol_errors
-            .push(format!("undecodable response: {e}"));
+            .push(ProtocolError::Undecodable(e.to_string()));
     }
 
     fn response(&mut self, r: Response) {
@@ -366,8 +388,7 @@ impl Collector {
                 if o.reads.len() < self.read_instructions.len() {
                     o.reads.push(word);
                 } else {
-                    o.protocol_errors
-                        .push("more READ_DATA responses than reads".into());
+                    o.protocol_errors.push(ProtocolError::ExtraReadData);
                 }
             }
             Response::Error {
@@ -391,11 +412,10 @@ impl Collector {
             } => o.timeouts.push((instruction, waited)),
             Response::HaltEcho { time } => {
                 if o.reads.len() != self.read_instructions.len() {
-                    o.protocol_errors.push(format!(
-                        "halt echoed after {} of {} read responses",
-                        o.reads.len(),
-                        self.read_instructions.len()
-                    ));
+                    o.protocol_errors.push(ProtocolError::EarlyHalt {
+                        answered: o.reads.len(),
+                        reads: self.read_instructions.len(),
+                    });
                 }
                 o.halt_time = Some(time);
             }

@@ -296,3 +296,27 @@ fn clean_line_needs_no_retransmission() {
     let (_, got) = run_pair(&p, &[], FaultConfig::default(), 1);
     assert_eq!(got, p);
 }
+
+#[test]
+fn protocol_errors_are_records() {
+    use wire::program::Collector;
+    use wire::{ProgramBuilder, ProtocolError};
+    let mut b = ProgramBuilder::new(1 << 16);
+    b.read_many(&[0]).unwrap();
+    let program = b.finish();
+    let mut c = Collector::new(&program);
+    let mut payload = Vec::new();
+    Response::HaltEcho { time: 9 }.encode_into(&mut payload);
+    c.payload(&payload);
+    let e = &c.outcome.protocol_errors[0];
+    assert_eq!(
+        e,
+        &ProtocolError::EarlyHalt {
+            answered: 0,
+            reads: 1
+        }
+    );
+    assert_eq!(e.kind(), "early_halt");
+    assert_eq!(e.to_string(), "halt echoed after 0 of 1 read responses");
+    assert_eq!(ErrorCode::WriteDenied.name(), "write_denied");
+}

@@ -91,6 +91,24 @@ pub enum TrapPolicy {
     Vector,
 }
 
+/// A trap policy name that is neither "report" nor "vector".
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("PPU trap policy {0:?}; allowed: \"report\", \"vector\"")]
+pub struct UnknownTrapPolicy(pub String);
+
+impl std::str::FromStr for TrapPolicy {
+    type Err = UnknownTrapPolicy;
+
+    /// The policy named "report" or "vector" (as hosts choose it).
+    fn from_str(name: &str) -> Result<Self, Self::Err> {
+        match name {
+            "report" => Ok(TrapPolicy::Report),
+            "vector" => Ok(TrapPolicy::Vector),
+            _ => Err(UnknownTrapPolicy(name.to_string())),
+        }
+    }
+}
+
 /// The time-base bit the FIT taps for a TCR value.
 fn fit_bit(tcr: u32) -> u32 {
     8 + 4 * ((tcr & TCR_FP_MASK) >> TCR_FP_SHIFT)
@@ -263,6 +281,14 @@ impl Cpu {
 mod tests {
     use super::*;
     use proptest::prelude::*;
+
+    #[test]
+    fn trap_policies_by_name() {
+        assert_eq!("report".parse(), Ok(TrapPolicy::Report));
+        assert_eq!("vector".parse(), Ok(TrapPolicy::Vector));
+        let e = "halt".parse::<TrapPolicy>().unwrap_err().to_string();
+        assert_eq!(e, r#"PPU trap policy "halt"; allowed: "report", "vector""#);
+    }
 
     #[test]
     fn vectors_are_the_table() {

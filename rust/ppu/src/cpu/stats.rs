@@ -39,6 +39,15 @@ pub struct TraceEntry {
     pub cycles_before: u64,
 }
 
+impl TraceEntry {
+    /// The instruction as assembly text (`.long 0x...` for a word that does not decode).
+    pub fn disassembly(&self) -> String {
+        crate::insn::decode(self.word)
+            .map(|i| crate::disasm::disassemble(&i, self.pc))
+            .unwrap_or_else(|_| format!(".long {:#010x}", self.word))
+    }
+}
+
 /// A bounded record of completed instructions: once `limit` entries are held, further
 /// instructions are only counted in `dropped`. Faulting instructions are not entered
 /// (see `Cpu::last_trap`).
@@ -66,5 +75,21 @@ impl Trace {
         } else {
             self.dropped += 1;
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::TraceEntry;
+
+    #[test]
+    fn trace_entries_disassemble() {
+        let entry = |word| TraceEntry {
+            pc: 0x100,
+            word,
+            cycles_before: 0,
+        };
+        assert_eq!(entry(0x6000_0000).disassembly(), "nop");
+        assert_eq!(entry(0).disassembly(), ".long 0x00000000");
     }
 }
