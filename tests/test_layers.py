@@ -11,7 +11,7 @@ PACKAGE = Path(__file__).resolve().parents[1] / "bss_host"
 
 # Lowest first. A module may import its own layer and the ones before it.
 LAYERS = [
-    {"_core", "errors", "units", "result"},
+    {"_core", "_core_types", "errors", "units", "result"},
     {"regmap", "coords"},
     {"program", "transports", "connection", "shadow"},
     {"emulator", "wirespec"},
