@@ -14,8 +14,13 @@ import time
 from collections.abc import Callable
 from types import TracebackType
 
+import numpy as np
+
 from bss_host import _core
+from bss_host.config import WRITE_ORDER, Chip, ChipReadback
+from bss_host.config.diff import ChangeSet, changes_against
 from bss_host.errors import (
+    ConfigurationError,
     ExecutionError,
     InputError,
     InstructionTimeoutError,
@@ -29,7 +34,7 @@ from bss_host.errors import (
     WriteDeniedError,
 )
 from bss_host.program import Program
-from bss_host.regmap import describe_address
+from bss_host.regmap import REGMAP, describe_address
 from bss_host.result import Problem, RunResult, madc_records, spike_records
 from bss_host.transports import (
     CaptureTransport,
@@ -181,6 +186,51 @@ class Connection:
             more = f" (and {len(result.problems) - 1} more)" if len(result.problems) > 1 else ""
             raise _ERROR_TYPES[first.kind](first.message + more, result.problems, result)
         return result
+
+    # -- whole configurations ---------------------------------------------------------
+    def apply(self, chip: Chip) -> ChangeSet:
+        """Write what ``chip`` holds and the shadow does not: only the words that differ,
+        in the order that is safe on silicon (parameters and routing before neuron fire
+        enables, the PPUs and the background sources; ``config.WRITE_ORDER``). Returns
+        what was written. An invalid configuration is refused before anything is written.
+        """
+        problems = [p for p in chip.validate() if p.severity == "error"]
+        if problems:
+            raise ConfigurationError(
+                f"{len(problems)} error(s) in the configuration; nothing written. First: "
+                f"{problems[0]}", problems)
+        changes = changes_against(chip, self.shadow)
+        if changes:
+            self.run(Program().write_words(changes.addresses(), changes.words()))
+        return changes
+
+    def read_chip(self) -> ChipReadback:
+        """The configuration the chip holds: registers silicon can read are read back,
+        the rest come from the shadow (reset values where nothing was written).
+        ``sources`` says which register came from where."""
+        chip = Chip.default()
+        sources: dict[str, str] = {}
+        program = Program()
+        tickets = {}
+        for register in WRITE_ORDER:
+            reg = REGMAP[register]
+            if reg.readable:
+                tickets[register] = program.read_array(register)
+        if tickets:
+            self.run(program)
+        for register in WRITE_ORDER:
+            if register in tickets:
+                chip.image.load_words(register, tickets[register].words())
+                sources[register] = "chip"
+                continue
+            stream = chip.image.words(register)
+            held, present = self.shadow.get(stream.addresses)
+            if present.any():
+                chip.image.load_words(register, np.where(present, held, stream.words))
+                sources[register] = "shadow" if present.all() else "shadow, reset elsewhere"
+            else:
+                sources[register] = "reset (never written)"
+        return ChipReadback(chip, sources)
 
 
 _DESCRIBE = {

@@ -18,6 +18,8 @@ raises these same classes (one mapping, ``rust/py/src/errors.rs``), so a traceba
     │                                PeerTimeoutError (+TimeoutError)
     ├── ExecutionError (RuntimeError): ReadDeniedError, WriteDeniedError,
     │       UnmappedAddressError, MalformedProgramError, InstructionTimeoutError
+    ├── ConfigurationError (ValueError)  applying a configuration that has errors
+    ├── ConfigFileError (ValueError)     a saved configuration that cannot be loaded
     ├── NotAModelError (TypeError)
     ├── EmulatorStartError (OSError)
     ├── WireError (ValueError)           malformed frames or messages, either implementation
@@ -148,6 +150,20 @@ class MalformedProgramError(ExecutionError):
 
 class InstructionTimeoutError(ExecutionError, TimeoutError):
     """A wait on a register condition ran into the FPGA's instruction timeout."""
+
+
+class ConfigurationError(BssError, ValueError):
+    """A chip configuration with errors was about to be applied; ``problems`` lists them
+    (each with severity, the coordinates involved and a sentence). Nothing was written."""
+
+    def __init__(self, message: str, problems: Sequence[object]) -> None:
+        super().__init__(message)
+        self.problems = list(problems)
+
+
+class ConfigFileError(BssError, ValueError):
+    """A saved chip configuration that cannot be loaded: corrupted, truncated, not one,
+    or written by a newer bss-host."""
 
 
 class NotAModelError(BssError, TypeError):
@@ -324,6 +340,8 @@ __all__ = [
     "BssError",
     "CobsError",
     "CompileError",
+    "ConfigFileError",
+    "ConfigurationError",
     "CoordinateError",
     "EmulatorStartError",
     "ExecutionError",

@@ -13,10 +13,10 @@ PACKAGE = Path(__file__).resolve().parents[1] / "bss_host"
 LAYERS = [
     {"_core", "_core_types", "errors", "units", "result"},
     {"regmap", "coords"},
+    {"config"},
     {"program", "transports", "connection", "shadow"},
     {"emulator", "wirespec"},
     {"ppu"},
-    {"config"},
     {"introspection"},
     {"cli"},
 ]

@@ -11,15 +11,18 @@ script writes first. Raw register values, no calibration (that is `calib`'s job)
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import TYPE_CHECKING
 
 import numpy as np
 import numpy.typing as npt
 
 from bss_host.coords import NeuronCell
-from bss_host.program import Program
 from bss_host.regmap import REGMAP, encode_neuron_capmem
 from bss_host.units import CAPMEM_CELLS_PER_NEURON as CAPMEM_ROWS
 from bss_host.units import NEURONS
+
+if TYPE_CHECKING:
+    from bss_host.program import Program
 
 CELL_ROWS = tuple(cell.name for cell in NeuronCell)
 """The 24 per-neuron CapMem rows in order (chip.md §3.3)."""
