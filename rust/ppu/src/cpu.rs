@@ -88,8 +88,6 @@ use thiserror::Error;
 
 mod dcache;
 mod exec;
-#[cfg(test)]
-mod exec_reference;
 mod irq;
 mod run;
 mod stats;

@@ -49,7 +49,7 @@ use crate::regfile::RegisterFile;
 use adc::{Adcs, Ramp};
 use analog::{CapMem, NeuronParams, QuadrantLevels};
 use mismatch::Mismatch;
-use neuron::{NeuronState, StepCache, Topology};
+use neuron::{NeuronState, StepCache, StepConfig, StepIo, Topology};
 use regmap::{id, Location};
 use rng::Rng;
 use routing::Routing;
@@ -294,21 +294,21 @@ impl Chip {
             self.routing
                 .step(t, &mut self.exc_in, &mut self.inh_in, out);
             if self.analog_on() {
-                neuron::step(
-                    t,
-                    &mut self.state,
-                    &self.params,
-                    &self.cache,
-                    &self.topology,
-                    &mut self.exc_in,
-                    &mut self.inh_in,
-                    &mut self.noise,
-                    &self.adapt_pulse,
-                    &self.refractory_cycles,
-                    &self.reset_release,
-                    &mut self.fired,
-                    &mut self.current,
-                );
+                let cfg = StepConfig {
+                    params: &self.params,
+                    cache: &self.cache,
+                    topology: &self.topology,
+                    adapt_pulse: &self.adapt_pulse,
+                    refractory_cycles: &self.refractory_cycles,
+                    reset_release: &self.reset_release,
+                };
+                let io = StepIo {
+                    exc_in: &mut self.exc_in,
+                    inh_in: &mut self.inh_in,
+                    fired: &mut self.fired,
+                    current: &mut self.current,
+                };
+                neuron::step(t, &mut self.state, &mut self.noise, &cfg, io);
                 self.updates += NEURONS as u64;
                 if !self.fired.is_empty() {
                     self.routing.neuron_spikes(t, &self.fired);

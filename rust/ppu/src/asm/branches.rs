@@ -6,6 +6,7 @@
 use super::assembler::{LRes, Located};
 use super::error::AsmErrorKind;
 use super::operands::Ops;
+use crate::insn::field::{Field, BD, LI};
 use crate::insn::{Branch, BranchCond, BranchReg, Insn};
 
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -74,30 +75,27 @@ fn tail(t: &str) -> Option<(Reg, bool, bool)> {
     t.is_empty().then_some((reg, lk, aa))
 }
 
-fn out_of_range(o: &Ops, target: u32, addr: u32, bits: u32, loc: &super::lexer::Loc) -> Located {
-    Located(
-        AsmErrorKind::BranchOutOfRange {
-            mnemonic: o.mn.to_string(),
-            target: target.into(),
-            address: addr,
-            min: -(1 << (bits - 1)),
-            max: (1 << (bits - 1)) - 4,
-        },
-        loc.clone(),
-    )
-}
-
-/// The displacement field value for a target (relative to `addr`, or absolute).
-fn displacement(o: &Ops, i: usize, addr: u32, aa: bool, bits: u32) -> LRes<i32> {
+/// The displacement for a target (relative to `addr`, or absolute) in `field`.
+fn displacement(o: &Ops, i: usize, addr: u32, aa: bool, field: Field) -> LRes<i32> {
     let (t, loc) = o.target(i)?;
     let d = if aa {
         t as i32
     } else {
         t.wrapping_sub(addr) as i32
     };
-    let lim = 1i64 << (bits - 1);
-    if i64::from(d) < -lim || i64::from(d) >= lim {
-        return Err(out_of_range(o, t, addr, bits, loc));
+    let (min, max) = field.range();
+    // A misaligned target just above `max` is left to the encoder's misalignment error.
+    if i64::from(d) < min || i64::from(d) >= -min {
+        return Err(Located(
+            AsmErrorKind::BranchOutOfRange {
+                mnemonic: o.mn.to_string(),
+                target: t.into(),
+                address: addr,
+                min,
+                max,
+            },
+            loc.clone(),
+        ));
     }
     Ok(d)
 }
@@ -149,7 +147,7 @@ fn build(
         Stem::Plain => {
             if reg == Reg::None {
                 o.count(&[1], "1 operand: target")?;
-                let li = displacement(o, 0, addr, aa, 26)?;
+                let li = displacement(o, 0, addr, aa, LI)?;
                 return Ok(Insn::B(Branch { li, aa, lk }));
             }
             o.count(&[0], "no operands")?;
@@ -211,7 +209,7 @@ fn build(
         }
     };
     if reg == Reg::None {
-        let bd = displacement(o, next, addr, aa, 16)?;
+        let bd = displacement(o, next, addr, aa, BD)?;
         Ok(Insn::Bc(BranchCond {
             bo: bo | y(bd < 0),
             bi,

@@ -6,8 +6,6 @@
 //! the hot loop only compares `cycles` with the precomputed `next_event`.
 
 use super::dcache::DecodeCache;
-#[cfg(test)]
-use super::exec_reference;
 use super::stats::TraceEntry;
 use super::{Cpu, Memory, RunOutcome, StepOutcome, Trap};
 use crate::insn::Insn;
@@ -183,15 +181,7 @@ impl Cpu {
         };
         let cycles_before = self.cycles;
         let mut next = pc.wrapping_add(4);
-        #[cfg(test)]
-        let result = if exec_reference::active() {
-            self.ref_exec(insn, pc, word, &mut next, mem)
-        } else {
-            self.exec(insn, pc, word, &mut next, mem)
-        };
-        #[cfg(not(test))]
-        let result = self.exec(insn, pc, word, &mut next, mem);
-        let cost = match result {
+        let cost = match self.exec(insn, pc, word, &mut next, mem) {
             Ok(c) => c,
             Err(t) => return self.trap(t, false, is_store(insn)),
         };

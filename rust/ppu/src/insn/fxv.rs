@@ -8,7 +8,8 @@
 //! `fxvoutx`, `fxvlax`, `fxvstax`, `fxvsplat*`), and the VRB field a vector register,
 //! a GPR or a signed 5-bit shift amount (`fxvshh`, `fxvshb`).
 
-use super::{bits, get, put, EncodeError};
+use super::field::{C, FXV_XO, PO, VRA, VRB, VRT};
+use super::EncodeError;
 
 /// The condition selected by the C field.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -57,18 +58,22 @@ pub enum FxvShape {
 impl FxvShape {
     /// The bits of the word this shape does not use.
     pub const fn reserved(self) -> u32 {
-        const VRT: u32 = bits(6, 10);
-        const VRB: u32 = bits(16, 20);
-        const C: u32 = bits(30, 31);
-        match self {
-            Self::TabC | Self::TrrC => 0,
-            Self::TaC => VRB,
-            Self::AbC => VRT,
-            Self::AC => VRT | VRB,
-            Self::A => VRT | VRB | C,
-            Self::Trr | Self::TaSh => C,
-            Self::Tr => VRB | C,
+        const fn unused(used: bool, mask: u32) -> u32 {
+            if used {
+                0
+            } else {
+                mask
+            }
         }
+        unused(self.uses_vrt(), VRT.mask())
+            | unused(self.uses_vrb(), VRB.mask())
+            | unused(self.uses_c(), C.mask())
+    }
+
+    /// The bits of the word holding this shape's operands.
+    #[cfg(test)]
+    pub(crate) const fn operand_mask(self) -> u32 {
+        (VRT.mask() | VRA.mask() | VRB.mask() | C.mask()) & !self.reserved()
     }
 
     pub const fn uses_vrt(self) -> bool {
@@ -234,17 +239,17 @@ impl Fxv {
 
     /// Decodes an opcode-4 word; `None` for an XO that is not one of the 53.
     pub fn decode(w: u32) -> Option<Self> {
-        if w >> 26 != 4 {
+        if PO.raw(w) != 4 {
             return None;
         }
-        let op = FxvOp::from_xo(get(w, 21, 9) as u16)?;
+        let op = FxvOp::from_xo(FXV_XO.raw(w) as u16)?;
         let w = w & !op.shape().reserved();
         Some(Self {
             op,
-            vrt: get(w, 6, 5) as u8,
-            vra: get(w, 11, 5) as u8,
-            vrb: get(w, 16, 5) as u8,
-            c: get(w, 30, 2) as u8,
+            vrt: VRT.raw(w) as u8,
+            vra: VRA.raw(w) as u8,
+            vrb: VRB.raw(w) as u8,
+            c: C.raw(w) as u8,
         })
     }
 
@@ -266,12 +271,12 @@ impl Fxv {
         unused("vrt", self.vrt, s.uses_vrt())?;
         unused("vrb", self.vrb, s.uses_vrb())?;
         unused("c", self.c, s.uses_c())?;
-        Ok((4 << 26)
-            | put("vrt", self.vrt.into(), 6, 5)?
-            | put("vra", self.vra.into(), 11, 5)?
-            | put("vrb", self.vrb.into(), 16, 5)?
-            | (u32::from(self.op.xo()) << 2)
-            | put("c", self.c.into(), 30, 2)?)
+        Ok(PO.place(4)
+            | VRT.write("vrt", self.vrt.into())?
+            | VRA.write("vra", self.vra.into())?
+            | VRB.write("vrb", self.vrb.into())?
+            | FXV_XO.place(self.op.xo().into())
+            | C.write("c", self.c.into())?)
     }
 
     /// Assembler-style text, e.g. `fxvaddbm 1,2,3,0` or `fxvlax 4,0,9`. Vector registers

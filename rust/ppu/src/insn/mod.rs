@@ -4,7 +4,8 @@
 //! small operand struct named after the instruction form (Power ISA field layout,
 //! big-endian bit numbering: bit 0 is the MSB of the 32-bit word). Operands are small
 //! integers: register numbers `u8` 0..=31, condition-register fields `u8` 0..=7,
-//! immediates `i16`/`u16`, branch displacements `i32` byte offsets.
+//! immediates `i16`/`u16`, branch displacements `i32` byte offsets. Each form names one
+//! field of `field.rs` per operand, so decoding and encoding read the same declaration.
 //!
 //! # Reserved bits
 //!
@@ -43,55 +44,13 @@ pub enum EncodeError {
     Misaligned { field: &'static str, value: i64 },
 }
 
-// ---------------------------------------------------------------------------------------
-// Bit-field helpers (IBM numbering).
-
-/// Extracts `len` bits starting at IBM bit `start`.
-pub(crate) const fn get(w: u32, start: u32, len: u32) -> u32 {
-    (w >> (32 - start - len)) & ((1u32 << len) - 1)
-}
-
-/// Checks `value` against `len` unsigned bits and places it at IBM bit `start`.
-pub(crate) fn put(
-    field: &'static str,
-    value: u32,
-    start: u32,
-    len: u32,
-) -> Result<u32, EncodeError> {
-    let max = (1u32 << len) - 1;
-    if value > max {
-        return Err(EncodeError::OutOfRange {
-            field,
-            value: value.into(),
-            min: 0,
-            max: max.into(),
-        });
-    }
-    Ok(value << (32 - start - len))
-}
-
-pub(crate) fn bit(b: bool, at: u32) -> u32 {
-    u32::from(b) << (31 - at)
-}
-
-pub(crate) const fn isbit(w: u32, at: u32) -> bool {
-    (w >> (31 - at)) & 1 == 1
-}
-
-/// Bits with IBM numbers `start..=end` set.
+/// Bits with IBM numbers `start..=end` set (bit 0 is the MSB).
 pub(crate) const fn bits(start: u32, end: u32) -> u32 {
     let len = end - start + 1;
     (((1u64 << len) - 1) as u32) << (31 - end)
 }
 
-pub(crate) fn reg(field: &'static str, v: u8, start: u32) -> Result<u32, EncodeError> {
-    put(field, v.into(), start, 5)
-}
-
-pub(crate) fn r(w: u32, start: u32) -> u8 {
-    get(w, start, 5) as u8
-}
-
+pub(crate) mod field;
 mod forms;
 pub mod fxv;
 mod xforms;
@@ -125,11 +84,9 @@ const fn kocrf(p: u32, xo: u32) -> u32 {
 
 /// The opcode bits of the word for a key.
 const fn opcode_bits(key: u32) -> u32 {
-    let p = (key >> 10) & 0x3F;
-    let xo = key & 0x3FF;
-    let mut w = (p << 26) | (xo << 1);
+    let mut w = field::PO.place(key >> 10) | field::XO.place(key);
     if key & OCRF_TAG != 0 {
-        w |= 1 << 20;
+        w |= field::OCRF.mask();
     }
     w
 }
@@ -203,6 +160,15 @@ macro_rules! instructions {
                 match self {
                     $( $( Insn::$v(f) => f.reserved_bits(), )* )*
                     $( Insn::$u => UNIT_RESERVED, )*
+                }
+            }
+
+            /// The bits holding this instruction's operands.
+            #[cfg(test)]
+            pub(crate) fn operand_mask(&self) -> u32 {
+                match self {
+                    $( $( Insn::$v(f) => f.operand_mask(), )* )*
+                    $( Insn::$u => 0, )*
                 }
             }
         }
@@ -434,17 +400,17 @@ impl Insn {
 /// Decodes one instruction word. Reserved bits are ignored (see the module docs).
 pub fn decode(word: u32) -> Result<Insn, DecodeError> {
     let illegal = DecodeError::Illegal { word };
-    let p = word >> 26;
+    let p = field::PO.raw(word);
     let found = match p {
         19 | 31 => {
-            let xo10 = get(word, 21, 10);
+            let xo10 = field::XO.raw(word);
             let mut key = k(p, xo10);
-            if p == 31 && (xo10 == 19 || xo10 == 144) && isbit(word, 11) {
+            if p == 31 && (xo10 == 19 || xo10 == 144) && field::OCRF.raw(word) == 1 {
                 key |= OCRF_TAG;
             }
             match lookup(key, word) {
                 Some(found) => Some(found),
-                None if p == 31 => lookup(kxo(p, xo10 & 0x1FF), word),
+                None if p == 31 => lookup(kxo(p, field::XO9.raw(word)), word),
                 None => None,
             }
         }
