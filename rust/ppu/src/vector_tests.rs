@@ -564,38 +564,3 @@ fn reset_clears_everything() {
     assert_eq!(u.vcr(), [0; LANES]);
     assert_eq!(u.cond_mask(0), &[0xFFFF; LANES]);
 }
-
-/// Throughput per instruction in release builds (not an assertion; run with
-/// `cargo test --release -p ppu vector_throughput -- --ignored --nocapture`).
-#[test]
-#[ignore]
-fn vector_throughput() {
-    let mut u = random_unit(11);
-    let mut mem = MockMem::new(0);
-    let gpr = [4u32; 32];
-    let n = 4_000u32;
-    let mut total = 0.0;
-    let ops: Vec<FxvOp> = FxvOp::ALL
-        .iter()
-        .copied()
-        .filter(|&o| !is_memory(o))
-        .collect();
-    for &op in &ops {
-        let insn = Fxv::new(op, 1, 2, 3, 1);
-        // Best of many short runs: the machine is shared; a short run often goes
-        // uninterrupted, so the minimum approximates the cost.
-        let mut ns = f64::INFINITY;
-        for _ in 0..40 {
-            let t = std::time::Instant::now();
-            for _ in 0..n {
-                let r = u.execute(std::hint::black_box(&insn), &gpr, &mut mem);
-                std::hint::black_box(r).ok();
-            }
-            ns = ns.min(t.elapsed().as_secs_f64() * 1e9 / f64::from(n));
-        }
-        total += ns;
-        println!("{:14} {:6.1} ns  {:6.1} M/s", op.mnemonic(), ns, 1e3 / ns);
-    }
-    let mean = total / ops.len() as f64;
-    println!("mean {:.1} ns = {:.1} M instructions/s", mean, 1e3 / mean);
-}

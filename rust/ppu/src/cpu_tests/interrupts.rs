@@ -573,28 +573,3 @@ proptest! {
         prop_assert_eq!(cpu.msr & MSR_EE, 0);
     }
 }
-
-/// Throughput of the hot loop on simple scalar code (run with `--release --ignored`).
-#[test]
-#[ignore = "a benchmark; run in release"]
-fn scalar_throughput() {
-    let (mut cpu, mut m) = at_0x100(&[
-        Insn::Add(XoArith {
-            rt: 5,
-            ra: 5,
-            rb: 4,
-            oe: false,
-            rc: false,
-        }),
-        addi(4, 4, -1),
-        b(-8),
-    ]);
-    cpu.tcr = TCR_DIE | TCR_ARE | TCR_FIE;
-    cpu.decar = 1000;
-    cpu.dec = 1000;
-    let n = 100_000_000;
-    let t = std::time::Instant::now();
-    assert_eq!(cpu.run(&mut m, n), Ok(RunOutcome::Limit));
-    let s = t.elapsed().as_secs_f64();
-    println!("{:.1} M instructions/s", n as f64 / s / 1e6);
-}
