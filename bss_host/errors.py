@@ -249,28 +249,28 @@ class PpuIllegalInstructionError(PpuFaultError):
         return self.detail
 
 
-class PpuAlignmentError(PpuFaultError):
+class _DataAccessFault(PpuFaultError):
+    """A fault of a data access; ``detail`` is the address it tried."""
+
+    @property
+    def address(self) -> int:
+        return self.detail
+
+
+class PpuAlignmentError(_DataAccessFault):
     """A misaligned data access (the alignment interrupt)."""
 
     kind = "alignment"
     template = ("misaligned access to {detail:#010x} at pc {pc:#06x} "
                 "(halfwords need 2-byte, words 4-byte alignment)")
 
-    @property
-    def address(self) -> int:
-        return self.detail
 
-
-class PpuBusError(PpuFaultError):
+class PpuBusError(_DataAccessFault):
     """An access the bus refused (nothing mapped, a read-only register, a byte access to
     the Omnibus)."""
 
     kind = "bus error"
     template = "{kind} at {detail:#010x} (pc {pc:#06x}); see docs/ppu.md for the memory map"
-
-    @property
-    def address(self) -> int:
-        return self.detail
 
 
 class PpuTrapError(PpuFaultError):

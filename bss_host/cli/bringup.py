@@ -13,8 +13,9 @@ from typing import Any
 
 import numpy as np
 
+from bss_host.cli.common import parse_assignments
 from bss_host.connection import Connection, connect
-from bss_host.errors import AccessError, ExecutionError, RegmapError, UnknownNameError
+from bss_host.errors import AccessError, ExecutionError, UnknownNameError
 from bss_host.program import Program
 from bss_host.regmap import REGMAP, Register, parse_target
 from bss_host.shadow import instance_words, load_shadow, save_shadow
@@ -58,12 +59,7 @@ def cmd_poke(args: argparse.Namespace) -> int:
     reg, index = parse_target(args.target)
     if reg.access == "ro":
         raise AccessError(f"{reg.name} is read-only; it cannot be poked")
-    updates: dict[str, int] = {}
-    for item in args.values:
-        if "=" not in item:
-            raise RegmapError(f"'{item}': expected FIELD=VALUE")
-        key, text = item.split("=", 1)
-        updates[key.strip()] = reg.field(key.strip()).parse(text)
+    updates = parse_assignments(reg, args.values)
     with _open(args) as conn:
         words, _ = instance_words(conn, reg, np.array([index], np.uint32))
         current = reg.decode(words[0].tolist())

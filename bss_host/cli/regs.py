@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from bss_host.errors import RegmapError
+from bss_host.cli.common import parse_assignments
 from bss_host.regmap import REGMAP, Register, parse_target
 
 
@@ -72,12 +72,7 @@ def cmd_regs_show(args: argparse.Namespace) -> int:
 
 def cmd_regs_encode(args: argparse.Namespace) -> int:
     reg, index = parse_target(args.target)
-    values: dict[str, int] = {}
-    for item in args.values:
-        if "=" not in item:
-            raise RegmapError(f"'{item}': expected FIELD=VALUE")
-        key, text = item.split("=", 1)
-        values[key.strip()] = reg.field(key.strip()).parse(text)
+    values = parse_assignments(reg, args.values)
     pairs = reg.encode(index, **values)
     if args.json:
         print(json.dumps({"register": reg.name, "index": index, "fields": reg.decode(

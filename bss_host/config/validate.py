@@ -93,32 +93,32 @@ def check_multicompartment(chip: Chip) -> list[ConfigProblem]:
     return out
 
 
+def _neuron_problem(where: np.ndarray, minimum: int, severity: Severity, message: str,
+                    check: str) -> list[ConfigProblem]:
+    """One problem naming the neurons where ``where`` holds, if there are ``minimum``."""
+    hits = np.flatnonzero(where)
+    if hits.size < minimum:
+        return []
+    return [ConfigProblem(severity, _neurons(hits), message.format(n=hits.size), check)]
+
+
 def check_readout(chip: Chip) -> list[ConfigProblem]:
     cfg = chip.image.columns["neuron_config"]
-    reading = np.flatnonzero((cfg["enable_readout"] != 0) | (cfg["enable_unbuffered_access"]
-                                                            != 0))
-    if reading.size > 1:
-        return [ConfigProblem(
-            "error", _neurons(reading),
-            f"{reading.size} neurons drive the one readout line (and MADC channel) at once; "
-            "their membranes would be shorted together. Enable readout on one neuron",
-            "readout_conflict")]
-    return []
+    return _neuron_problem(
+        (cfg["enable_readout"] != 0) | (cfg["enable_unbuffered_access"] != 0), 2, "error",
+        "{n} neurons drive the one readout line (and MADC channel) at once; their "
+        "membranes would be shorted together. Enable readout on one neuron",
+        "readout_conflict")
 
 
 def check_event_output(chip: Chip) -> list[ConfigProblem]:
     cfg = chip.image.columns["neuron_config"]
-    backend = chip.image.columns["neuron_backend_config"]
-    silent = np.flatnonzero((cfg["enable_fire"] != 0)
-                            & (backend["enable_spike_out"][backend_of_enums(np.arange(512))]
-                               == 0))
-    if silent.size:
-        return [ConfigProblem(
-            "warning", _neurons(silent),
-            f"{silent.size} neuron(s) fire but their backend does not send spikes out "
-            "(neuron_backend_config.enable_spike_out = 0): nothing downstream sees them",
-            "fire_without_output")]
-    return []
+    spike_out = chip.image.columns["neuron_backend_config"]["enable_spike_out"]
+    return _neuron_problem(
+        (cfg["enable_fire"] != 0) & (spike_out[backend_of_enums(np.arange(512))] == 0), 1,
+        "warning", "{n} neuron(s) fire but their backend does not send spikes out "
+        "(neuron_backend_config.enable_spike_out = 0): nothing downstream sees them",
+        "fire_without_output")
 
 
 def check_synapses(chip: Chip) -> list[ConfigProblem]:

@@ -13,22 +13,14 @@ class FaultyTransport:
     """Wraps a transport; drops, corrupts, duplicates, reorders and delays frames with the
     given probabilities (per frame), reproducibly for a seed."""
 
-    def __init__(
-        self,
-        inner: Transport,
-        seed: int,
-        drop: float = 0.0,
-        corrupt: float = 0.0,
-        duplicate: float = 0.0,
-        reorder: float = 0.0,
-        delay: float = 0.0,
-        delay_s: float = 0.002,
-    ) -> None:
-        kw = {"drop": drop, "corrupt": corrupt, "duplicate": duplicate, "reorder": reorder,
-              "delay": delay, "delay_us": int(delay_s * 1e6)}
+    def __init__(self, inner: Transport, seed: int, delay_s: float = 0.002,
+                 **rates: float) -> None:
+        """``rates``: per-frame probabilities ``drop``, ``corrupt``, ``duplicate``,
+        ``reorder`` and ``delay`` (the injector checks names and ranges); a delayed frame
+        is held ``delay_s`` seconds."""
         self.inner = inner
-        self.tx = _core.FaultInjector(seed, **kw)
-        self.rx = _core.FaultInjector(seed ^ 0x5EED_F00D, **kw)
+        self.tx = _core.FaultInjector(seed, delay_us=int(delay_s * 1e6), **rates)
+        self.rx = _core.FaultInjector(seed ^ 0x5EED_F00D, delay_us=int(delay_s * 1e6), **rates)
 
     @property
     def model(self) -> Any:  # noqa: ANN401 - an EmulatorSession or None
