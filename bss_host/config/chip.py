@@ -23,6 +23,7 @@ from typing import Any, NamedTuple
 import numpy as np
 import numpy.typing as npt
 
+from bss_host.config.graph import RoutingGraph
 from bss_host.config.image import SYNAPSE_FIELDS, ConfigImage
 from bss_host.config.neurons import NeuronsView
 from bss_host.config.validate import ConfigProblem, validate
@@ -170,6 +171,10 @@ class Chip:
         """Every problem of the configuration, errors first (:mod:`.validate`). A chip
         with errors is refused by ``conn.apply``."""
         return validate(self)
+
+    def graph(self) -> RoutingGraph:
+        """How events flow through this configuration (:mod:`.graph`)."""
+        return RoutingGraph(self)
 
     def summary(self) -> dict[str, Any]:
         """What is switched on: CapMem blocks, firing and reading neurons, nonzero

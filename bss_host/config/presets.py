@@ -16,8 +16,10 @@ from typing import TYPE_CHECKING
 import numpy as np
 import numpy.typing as npt
 
-from bss_host.coords import NeuronCell
-from bss_host.regmap import REGMAP, encode_neuron_capmem
+from bss_host.config.chip import Chip
+from bss_host.coords import NeuronCell, capmem_cells_of_enums
+from bss_host.errors import InputError, ShapeError
+from bss_host.regmap import REGMAP
 from bss_host.units import CAPMEM_CELLS_PER_NEURON as CAPMEM_ROWS
 from bss_host.units import NEURONS
 
@@ -53,6 +55,9 @@ SHARED_CELLS: dict[tuple[int, int], int] = {
     (129, 23): 300,   # neuron_i_bias_synin_drop
 }
 
+_NEURON_CELLS = capmem_cells_of_enums(np.arange(NEURONS)[:, None],
+                                      np.arange(CAPMEM_ROWS)[None, :]).ravel()
+
 SETTLE_US = 1500.0
 """Hardware time to wait after CapMem writes before measuring (7.5 settling constants of
 the model's CapMem)."""
@@ -63,7 +68,7 @@ def neuron_cells(**rows: int | npt.ArrayLike) -> npt.NDArray[np.int64]:
     scalar for all neurons or a 512-array)."""
     unknown = set(rows) - set(CELL_ROWS)
     if unknown:
-        raise ValueError(f"unknown CapMem rows {sorted(unknown)}; allowed: {', '.join(CELL_ROWS)}")
+        raise InputError(f"unknown CapMem rows {sorted(unknown)}; allowed: {', '.join(CELL_ROWS)}")
     cells = np.empty((NEURONS, CAPMEM_ROWS), np.int64)
     for i, name in enumerate(CELL_ROWS):
         cells[:, i] = np.broadcast_to(np.asarray(rows.get(name, DEFAULT_CELLS[name])), NEURONS)
@@ -100,7 +105,10 @@ def neuron_setup(
     conductance x8) and backend (default: refractory 32 ticks of the fast clock = 2 us,
     calix's default; spikes out; address_out = backend index % 256, i.e.
     row * 128 + column % 128)."""
-    p.write_words(*encode_neuron_capmem(neuron_cells() if cells is None else cells))
+    values = np.asarray(neuron_cells() if cells is None else cells)
+    if values.shape != (NEURONS, CAPMEM_ROWS):
+        raise ShapeError(f"cells must have shape ({NEURONS}, {CAPMEM_ROWS}), got {values.shape}")
+    p.write_array("capmem_cell", value=values.ravel(), indices=_NEURON_CELLS)
     cfg: dict[str, int | npt.ArrayLike] = {
         "membrane_capacitor_size": 63, "enable_threshold_comparator": 1, "enable_fire": 1,
         "enable_synaptic_input_exc": 1, "enable_synaptic_input_inh": 1,
@@ -115,3 +123,44 @@ def neuron_setup(
     be.update(backend or {})
     p.write_array("neuron_backend_config", be)
     return p
+
+
+class ChipWriter:
+    """Takes the writes a preset makes to a program and applies them to a :class:`Chip`
+    instead, so each preset is written once for both."""
+
+    def __init__(self, chip: Chip) -> None:
+        self.chip = chip
+
+    def write_array(self, name: str, columns: Mapping[str, npt.ArrayLike | int] | None = None,
+                    indices: npt.ArrayLike | None = None,
+                    **kw: npt.ArrayLike | int) -> ChipWriter:
+        index = slice(None) if indices is None else np.asarray(indices, dtype=np.intp)
+        for field, values in {**(columns or {}), **kw}.items():
+            self.chip.image.set(name, field, index, values, where=f"presets: {name}")
+        return self
+
+
+def setup_chip(
+    cells: npt.ArrayLike | None = None,
+    config: Mapping[str, int | npt.ArrayLike] | None = None,
+    backend: Mapping[str, int | npt.ArrayLike] | None = None,
+    *,
+    syn_dac_bias: int = 1022,
+    clock_scale_fast: int = 3,
+    clock_scale_slow: int = 9,
+) -> Chip:
+    """The configuration :func:`chip_setup` and :func:`neuron_setup` write, as a
+    :class:`Chip`: CapMem and clocks on, all 512 neurons set up. Change it, then
+    ``conn.apply(chip)`` and wait :data:`SETTLE_US` for CapMem to settle.
+
+    >>> chip = setup_chip(config={"enable_fire": 0})
+    >>> chip.summary()["capmem_blocks_enabled"], chip.neurons.leak.v_leak[0]
+    (4, 700)
+    """
+    chip = Chip.default()
+    writer = ChipWriter(chip)
+    chip_setup(writer, syn_dac_bias=syn_dac_bias,  # type: ignore[arg-type]
+               clock_scale_fast=clock_scale_fast, clock_scale_slow=clock_scale_slow)
+    neuron_setup(writer, cells, config, backend)  # type: ignore[arg-type]
+    return chip
