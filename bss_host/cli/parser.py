@@ -209,10 +209,47 @@ def _add_ppu(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     run.set_defaults(func=_handler("ppu", "cmd_run"))
 
 
+def _add_config(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    cmds = sub.add_parser("config", help="chip configurations saved as files").add_subparsers(
+        dest="config_command", required=True)
+    preset = cmds.add_parser("preset", help="write the standard preset configuration")
+    preset.add_argument("out", metavar="FILE", help="file to write (e.g. chip.bsschip)")
+    preset.set_defaults(func=_handler("config", "cmd_config_preset"))
+    show = cmds.add_parser("show", help="what a configuration switches on")
+    show.add_argument("file", metavar="FILE")
+    _json(show)
+    show.set_defaults(func=_handler("config", "cmd_config_show"))
+    val = cmds.add_parser("validate", help="problems of a configuration (exit 1 on errors)")
+    val.add_argument("file", metavar="FILE")
+    _json(val)
+    val.set_defaults(func=_handler("config", "cmd_config_validate"))
+    dif = cmds.add_parser("diff", help="the words that differ between two configurations")
+    dif.add_argument("a", metavar="A")
+    dif.add_argument("b", metavar="B")
+    _json(dif)
+    dif.set_defaults(func=_handler("config", "cmd_config_diff"))
+    app = cmds.add_parser("apply", help="write what differs from the connection's shadow")
+    app.add_argument("file", metavar="FILE")
+    app.add_argument("--url", default=None,
+                     help=f"connection URL (default $BSS_URL or sim:; now {default_url()})")
+    app.add_argument("--timeout", type=_positive_float, default=5.0,
+                     help="seconds without an answer before giving up (default 5)")
+    app.set_defaults(func=_handler("config", "cmd_config_apply"))
+    graph = cmds.add_parser("graph", help="event paths: a table per neuron, DOT or a picture")
+    graph.add_argument("file", metavar="FILE")
+    graph.add_argument("--neuron", action="append", default=[], metavar="COLUMN,ROW",
+                       help="only paths into this compartment (repeatable)")
+    out = graph.add_mutually_exclusive_group()
+    out.add_argument("--dot", metavar="OUT", help="write Graphviz DOT (- for stdout)")
+    out.add_argument("--png", metavar="OUT", help="draw the paths into a PNG (matplotlib)")
+    graph.set_defaults(func=_handler("config", "cmd_config_graph"))
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The ``bss`` parser; each leaf command sets ``func`` to its handler."""
     p = argparse.ArgumentParser(prog="bss", description="Host software for the bss chip.")
     sub = p.add_subparsers(dest="command", required=True)
-    for add in (_add_info, _add_regs, _add_bringup, _add_emulate, _add_link, _add_ppu):
+    for add in (_add_info, _add_regs, _add_bringup, _add_config, _add_emulate, _add_link,
+                _add_ppu):
         add(sub)
     return p
