@@ -75,10 +75,11 @@ def _same(a: ConfigImage, b: ConfigImage, register: str) -> bool:
 
 def _change(register: str, addresses: npt.NDArray[np.uint32], words: npt.NDArray[np.uint32],
             changed: npt.NDArray[np.bool_]) -> RegisterChange:
+    # Streams are instance-major, ``words`` words per instance.
     per = REGMAP[register].words
     positions = np.flatnonzero(changed)
-    return RegisterChange(register, np.unique(positions // per), addresses[positions],
-                          words[positions])
+    instances = np.flatnonzero(changed.reshape(-1, per).any(axis=1))
+    return RegisterChange(register, instances, addresses[positions], words[positions])
 
 
 def diff(a: Chip, b: Chip) -> ChangeSet:

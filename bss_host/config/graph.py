@@ -62,6 +62,7 @@ if TYPE_CHECKING:
     from bss_host.config.chip import Chip
 
 LABEL14 = 0x3FFF
+_NONE = (np.empty(0, np.intp), np.empty(0, np.int64), np.empty(0, np.intp))
 ROW_SELECT_SHIFT, ROW_SELECT_MASK = 6, 0x1F
 SYNAPSE_LABEL_MASK = 0x3F
 
@@ -74,6 +75,10 @@ INPUT_TABLE = np.dtype([
 output, driver (on the neuron's block), synapse row and column, weight, exc or inh."""
 
 _NODES = list(iter_all(CrossbarNode))
+# (enum, input, output) of the nodes that feed each hemisphere's PADI buses.
+_NODES_INTO = [[(n.enum, n.input, n.output) for n in _NODES
+                if n.output < FIRST_L2_OUTPUT and n.output // PADI_BUSES_PER_BLOCK == h]
+               for h in range(2)]
 
 
 @dataclass(frozen=True)
@@ -98,6 +103,7 @@ class RoutingGraph:
     def __init__(self, chip: Chip) -> None:
         c = chip.image.columns
         self._nodes = c["crossbar_node"]
+        self._masks, self._targets = self._nodes["mask"].tolist(), self._nodes["target"].tolist()
         padi = c["common_padi_bus_config"]
         self._bus_on = np.array([[padi[f"enable_spl1_{b}"][h] != 0
                                   for b in range(PADI_BUSES_PER_BLOCK)] for h in range(2)])
@@ -110,6 +116,18 @@ class RoutingGraph:
         self._labels = chip.image.synapses["label"].astype(np.int64)
         self._config = c["neuron_config"]
         self.sources = self._sources(chip)
+        # Source names by id: the running sources, then the FPGA's L2 inputs.
+        self._names = np.array([s.name for s in self.sources]
+                               + [f"fpga {j}" for j in range(FIRST_BACKGROUND_INPUT
+                                                             - FIRST_L2_INPUT)])
+        # Per crossbar input, every (source id, label) pair as flat arrays, labels sorted
+        # within each source.
+        self._by_input: dict[int, tuple[np.ndarray, np.ndarray]] = {}
+        for input_ in {s.input for s in self.sources}:
+            mine = [(i, s) for i, s in enumerate(self.sources) if s.input == input_]
+            self._by_input[input_] = (
+                np.concatenate([np.full(s.labels.size, i) for i, s in mine]),
+                np.concatenate([np.sort(s.labels) for _, s in mine]))
 
     # -- sources ----------------------------------------------------------------------
     def _sources(self, chip: Chip) -> list[Source]:
@@ -218,8 +236,9 @@ class RoutingGraph:
 
     def inputs_of(self, neuron: AtomicNeuron) -> np.ndarray:
         """Every source, label, driver, row and weight that reaches ``neuron``, as a
-        table of :data:`INPUT_TABLE` rows. For the FPGA's L2 inputs, which can send any
-        label, the smallest label that reaches the synapse is listed."""
+        table of :data:`INPUT_TABLE` rows, one per (source, synapse row, sign). A source
+        that can send several matching labels is listed with the smallest; the FPGA's L2
+        inputs, which can send any label, likewise."""
         h, col = neuron.row, neuron.column
         rows = np.flatnonzero((self._weights[h, :, col] > 0) & (self._modes[h] != 0))
         d = rows // 2
@@ -228,54 +247,72 @@ class RoutingGraph:
         rows, d, bus = rows[keep], d[keep], bus[keep]
         want = self._labels[h, rows, col]
         k, cmp = d // PADI_BUSES_PER_BLOCK, self._compare[h, d]
-        out: list[tuple[Any, ...]] = []
-        for node in _NODES:
-            if node.output // PADI_BUSES_PER_BLOCK != h or node.output >= FIRST_L2_OUTPUT:
+        cols: dict[str, list[np.ndarray]] = {k: [] for k in ("source", "label", "input",
+                                                             "output", "row", "sign")}
+        on_bus_of = [np.flatnonzero(bus == b) for b in range(PADI_BUSES_PER_BLOCK)]
+        for enum, input_, output in _NODES_INTO[h]:
+            on_bus = on_bus_of[output % PADI_BUSES_PER_BLOCK]
+            if on_bus.size == 0:
                 continue
-            on_bus = bus == node.output % PADI_BUSES_PER_BLOCK
-            if not on_bus.any():
+            names, firsts, at = self._first_labels(input_, self._masks[enum],
+                                                   self._targets[enum], want[on_bus],
+                                                   k[on_bus], cmp[on_bus])
+            if at.size == 0:
                 continue
-            mask = int(self._nodes["mask"][node.enum])
-            target = int(self._nodes["target"][node.enum])
-            r, w, kk, cc = rows[on_bus], want[on_bus], k[on_bus], cmp[on_bus]
-            for name, first in self._first_labels(node.input, mask, target, w, kk, cc):
-                for i in np.flatnonzero(first >= 0):
-                    row = int(r[i])
-                    mode = int(self._modes[h, row])
-                    for sign, bit in (("exc", 1), ("inh", 2)):
-                        if mode & bit:
-                            out.append((name, int(first[i]), node.input, node.output, row // 2,
-                                        row, col, int(self._weights[h, row, col]), sign))
-        return np.array(out, dtype=INPUT_TABLE)
+            r = rows[on_bus][at]
+            modes = self._modes[h, r]
+            for sign, bit in ((0, 1), (1, 2)):
+                sel = np.flatnonzero(modes & bit)
+                cols["source"].append(names[sel])
+                cols["label"].append(firsts[sel])
+                cols["input"].append(np.full(sel.size, input_))
+                cols["output"].append(np.full(sel.size, output))
+                cols["row"].append(r[sel])
+                cols["sign"].append(np.full(sel.size, sign))
+        if not cols["row"]:
+            return np.empty(0, dtype=INPUT_TABLE)
+        flat = {key: np.concatenate(v) for key, v in cols.items()}
+        t = np.empty(flat["row"].size, dtype=INPUT_TABLE)
+        t["source"] = self._names[flat["source"]]
+        for key in ("label", "input", "output", "row"):
+            t[key] = flat[key]
+        t["driver"], t["column"] = flat["row"] // 2, col
+        t["weight"] = self._weights[h, flat["row"], col]
+        t["sign"] = np.array(["exc", "inh"])[flat["sign"]]
+        return t
 
     def _first_labels(self, input_: int, mask: int, target: int, want: np.ndarray,
-                      k: np.ndarray, cmp: np.ndarray) -> list[tuple[str, np.ndarray]]:
-        """Per source on ``input_``: for each row (synapse label ``want``, driver index on
-        its bus ``k``, compare mask ``cmp``), the smallest label of the source that passes
-        the node and reaches the synapse, or -1."""
+                      k: np.ndarray, cmp: np.ndarray
+                      ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(source ids, smallest labels, row positions) of every (source, row) pair where
+        a label of a source on ``input_`` passes the node (``mask``, ``target``) and
+        reaches the row's synapse (label ``want``, driver ``k`` on its bus, compare mask
+        ``cmp``)."""
         if target & ~mask:
-            return []  # the node passes nothing
+            return _NONE  # the node passes nothing
         if FIRST_L2_INPUT <= input_ < FIRST_BACKGROUND_INPUT:
             # Any label: the bits the node, the row select and the synapse label force.
             forced = SYNAPSE_LABEL_MASK | (cmp << ROW_SELECT_SHIFT)
             value = want | ((k & cmp) << ROW_SELECT_SHIFT)
-            clash = (forced & mask) & (value ^ target)
-            first = np.where(clash == 0, (value | target), -1)
-            first = np.where(first >= 0, first | ((input_ - FIRST_L2_INPUT) << 14), -1)
-            return [(f"fpga {input_ - FIRST_L2_INPUT}", first)]
-        out = []
-        for s in self.sources:
-            if s.input != input_:
-                continue
-            labels = s.labels[(s.labels & mask) == target]
-            if labels.size == 0:
-                continue
-            ok = (((labels & SYNAPSE_LABEL_MASK)[:, None] == want[None, :])
-                  & ((((labels >> ROW_SELECT_SHIFT) & ROW_SELECT_MASK)[:, None] ^ k[None, :])
-                     & cmp[None, :] == 0))
-            first = np.where(ok.any(axis=0), labels[ok.argmax(axis=0)], -1)
-            out.append((s.name, first))
-        return out
+            at = np.flatnonzero(((forced & mask) & (value ^ target)) == 0)
+            first = (value[at] | target) | ((input_ - FIRST_L2_INPUT) << 14)
+            return np.full(at.size, len(self.sources) + input_ - FIRST_L2_INPUT), first, at
+        if input_ not in self._by_input:
+            return _NONE
+        ids, labels = self._by_input[input_]
+        if mask:
+            passing = (labels & mask) == target
+            ids, labels = ids[passing], labels[passing]
+        ok = (((labels & SYNAPSE_LABEL_MASK)[:, None] == want[None, :])
+              & ((((labels >> ROW_SELECT_SHIFT) & ROW_SELECT_MASK)[:, None] ^ k[None, :])
+                 & cmp[None, :] == 0))
+        p, at = np.nonzero(ok)
+        if ids.size and ids[0] == ids[-1]:
+            # One source: pairs are unique per row once the smallest label is kept.
+            _, first = np.unique(at, return_index=True)
+        else:
+            _, first = np.unique(ids[p] * want.size + at, return_index=True)
+        return ids[p[first]], labels[p[first]], at[first]
 
     def logical_neurons(self) -> list[list[AtomicNeuron]]:
         """Compartments joined into neurons by the multicompartment switches (membranes

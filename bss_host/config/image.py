@@ -35,8 +35,8 @@ REGISTERS: tuple[str, ...] = tuple(
 """The registers an image holds as field columns, in map order."""
 
 WRITE_ORDER: tuple[str, ...] = (
-    # Parameters first: CapMem needs time to settle, and nothing fires on it yet.
-    "capmem_block_config", "capmem_cell", "synapse_bias_selection",
+    # Parameter values first: CapMem needs time to settle, and nothing fires on it yet.
+    "capmem_cell", "synapse_bias_selection",
     # The event path, from the synapses back to the sources' entry point.
     SYNAPSE_REGISTER, "synapse_driver_config", "common_stp_config", "common_padi_bus_config",
     "crossbar_node", "crossbar_output_config",
@@ -45,9 +45,11 @@ WRITE_ORDER: tuple[str, ...] = (
     "cadc_config", "cadc_channel_offset", "common_correlation_config",
     "column_correlation_quad", "column_current_quad", "readout_source_selection",
     "pad_multiplexer_config", "madc_config",
-    # Then what makes events: neuron fire enables (in neuron_config), the PPUs, and last
-    # the background sources.
-    "neuron_config", "ppu_control", "background_spike_source",
+    # The CapMem blocks (their cells were written above; a block starts driving them when
+    # enabled, and on the model the analog core starts running then, so the bulk of the
+    # writes before it costs no model time). Then what makes events: neuron fire enables
+    # (in neuron_config), the PPUs, and last the background sources.
+    "capmem_block_config", "neuron_config", "ppu_control", "background_spike_source",
 )
 """The order in which :func:`~bss_host.config.diff` lists changes and ``apply`` writes
 them, safe on silicon: parameters and routing before anything that emits events."""
