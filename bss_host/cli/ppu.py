@@ -94,9 +94,8 @@ def cmd_run(args: argparse.Namespace) -> int:
             from bss_host.config import presets
             from bss_host.program import Program
 
-            setup = presets.chip_setup(Program())
-            presets.neuron_setup(setup)
-            conn.run(setup.wait(us=presets.SETTLE_US))
+            conn.apply(presets.setup_chip())
+            conn.run(Program().wait(us=presets.SETTLE_US))
         ppu = Ppu(conn, args.ppu)
         ppu.load(img)
         for assignment in args.set:

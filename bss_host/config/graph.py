@@ -368,6 +368,7 @@ class RoutingGraph:
                 kinds = ["source", "crossbar", "padi", "driver", "row", "neuron"]
                 for name, kind in zip(chain, kinds, strict=True):
                     g.add_node(name, kind=kind)
+                g.nodes[chain[-1]].update(column=neuron.column, row=neuron.row)
                 for a, b in zip(chain, chain[1:], strict=False):
                     g.add_edge(a, b)
                 g.edges[chain[0], chain[1]]["label"] = int(r["label"])
@@ -403,8 +404,12 @@ class RoutingGraph:
         pos = nx.multipartite_layout(g, subset_key="layer") if len(g) else {}
         colors = {"exc": "tab:red", "inh": "tab:blue"}
         edge_colors = [colors.get(d.get("sign", ""), "0.6") for _, _, d in g.edges(data=True)]
-        nx.draw_networkx(g, pos, ax=ax, node_size=300, font_size=7, edge_color=edge_colors,
-                         node_color="white", edgecolors="0.3", arrowsize=8)
+        labels = {node: (f"neuron {g.nodes[node]['column']},{g.nodes[node]['row']}"
+                         if g.nodes[node]["kind"] == "neuron" else node) for node in g}
+        nx.draw_networkx(g, pos, ax=ax, labels=labels, node_size=300, font_size=7,
+                         edge_color=edge_colors, node_color="white", edgecolors="0.3",
+                         arrowsize=8)
+        ax.margins(x=0.12, y=0.08)
         ax.set_axis_off()
         ax.set_title("event routing (red: excitatory, blue: inhibitory)")
         return ax

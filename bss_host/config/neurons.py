@@ -215,8 +215,19 @@ class NeuronsView:
     def __len__(self) -> int:
         return NEURONS
 
+    def cell(self, cell: NeuronCell | str) -> FieldView:
+        """One CapMem cell of all neurons by its chip name (``neurons.cell("v_exp")`` is
+        ``neurons.exponential.v_exp``)."""
+        try:
+            named = cell if isinstance(cell, NeuronCell) else NeuronCell[cell]
+        except KeyError:
+            raise UnknownNameError(f"no CapMem cell {cell!r}; cells: "
+                                   f"{', '.join(c.name for c in NeuronCell)}") from None
+        register, field, inst = instances_of(CELL, named.name, _ALL)
+        return FieldView(self._image, register, field, inst, f"neurons.cell({named.name!r})")
+
     def __dir__(self) -> list[str]:
-        return list(GROUPS)
+        return [*GROUPS, "cell"]
 
     def __repr__(self) -> str:
         return f"<{NEURONS} neurons: {', '.join(GROUPS)}>"

@@ -16,6 +16,7 @@ import pytest
 
 from bss_host import REGMAP, Program, connect, presets
 from bss_host.connection import Connection
+from bss_host.coords import CrossbarNode, SynapseDriver
 from bss_host.ppu import Ppu
 from bss_host.ppu.build import build_image, example
 from bss_host.ppu.kernels import correlation_offsets
@@ -32,36 +33,32 @@ W0 = 20
 
 
 def network(conn: Connection) -> None:
-    p = Program()
-    presets.chip_setup(p)
-    cells = presets.neuron_cells(v_threshold=1022)  # only the bypass makes them fire
     fire = np.zeros(512, np.int64)
     fire[np.concatenate([CAUSAL, ACAUSAL])] = 1
-    presets.neuron_setup(p, cells, config={"enable_synaptic_input_inh": 0,
-                                           "enable_bypass_excitatory": fire})
-    node = REGMAP["crossbar_node"]
+    chip = presets.setup_chip(presets.neuron_cells(v_threshold=1022),  # only the bypass fires
+                              config={"enable_synaptic_input_inh": 0,
+                                      "enable_bypass_excitatory": fire})
     for out in range(9):  # L2 channel 0 -> PADI bus DRIVER % 4 of block 0 only
         blocked = out != DRIVER % 4
-        p.write("crossbar_node", node.index_of(8, out), mask=0x3FFF if blocked else 0,
-                target=0x3FFF if blocked else 0)
-    p.write_array("synapse_driver_config", indices=[DRIVER], enable_receiver=1,
-                  row_address_compare_mask=0x1F, row_mode_top=2, row_mode_bottom=1)
-    w = np.zeros(SYN_SHAPE, np.int64)
-    lab = np.full(SYN_SHAPE, 63, np.int64)
+        chip.crossbar[CrossbarNode(8, out)].mask = 0x3FFF if blocked else 0
+        chip.crossbar[CrossbarNode(8, out)].target = 0x3FFF if blocked else 0
+    drv = chip.drivers[SynapseDriver(0, DRIVER)]
+    drv.enable_receiver, drv.row_address_compare_mask = 1, 0x1F
+    drv.row_mode_top, drv.row_mode_bottom = "inhibitory", "excitatory"
+    chip.synapses.label[:] = 63
     for cols in (CAUSAL, ACAUSAL, CONTROL):
-        w[0, PLASTIC_ROW, cols] = W0
-        lab[0, PLASTIC_ROW, cols] = PRE
-    w[0, TEACHER_ROW, CAUSAL] = 30
-    lab[0, TEACHER_ROW, CAUSAL] = TEACH_CAUSAL
-    w[0, TEACHER_ROW, ACAUSAL] = 30
-    lab[0, TEACHER_ROW, ACAUSAL] = TEACH_ACAUSAL
-    p.write_synapses(weights=w, labels=lab)
-    ccq = REGMAP["column_correlation_quad"]
-    p.write_array("column_correlation_quad", indices=np.arange(ccq.count),
-                  **{f"enable_internal_{k}_{e}": 1 for k in ("causal", "acausal")
-                     for e in range(4)})
-    p.write_array("correlation_reset", indices=np.arange(REGMAP["correlation_reset"].count),
-                  trigger=1)
+        chip.synapses.weight[0, PLASTIC_ROW, cols] = W0
+        chip.synapses.label[0, PLASTIC_ROW, cols] = PRE
+    chip.synapses.weight[0, TEACHER_ROW, CAUSAL] = 30
+    chip.synapses.label[0, TEACHER_ROW, CAUSAL] = TEACH_CAUSAL
+    chip.synapses.weight[0, TEACHER_ROW, ACAUSAL] = 30
+    chip.synapses.label[0, TEACHER_ROW, ACAUSAL] = TEACH_ACAUSAL
+    for kind in ("causal", "acausal"):
+        for e in range(4):
+            setattr(chip.correlation_switches, f"enable_internal_{kind}_{e}", 1)
+    conn.apply(chip)
+    p = Program().write_array("correlation_reset",
+                              indices=np.arange(REGMAP["correlation_reset"].count), trigger=1)
     p.wait(us=presets.SETTLE_US)
     conn.run(p)
 

@@ -25,10 +25,8 @@ from bss_host.units import PPU_CLOCK_HZ
 def one(kernel: str, network: bool) -> tuple[int, int, float]:
     with connect("sim:?seed=1") as conn:
         if network:
-            p = presets.chip_setup(Program())
-            presets.neuron_setup(p)
-            p.wait(us=presets.SETTLE_US)
-            conn.run(p)
+            conn.apply(presets.setup_chip())
+            conn.run(Program().wait(us=presets.SETTLE_US))
         ppu = Ppu(conn, "top")
         ppu.load(build_image(example(kernel)))
         t0 = time.perf_counter()

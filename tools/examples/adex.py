@@ -24,7 +24,9 @@ import numpy as np
 import numpy.typing as npt
 
 from bss_host import REGMAP, Program, connect, presets
-from bss_host.units import FPGA_CYCLES_PER_US
+from bss_host.config import Chip
+from bss_host.coords import AtomicNeuron, CrossbarNode, event_output_of
+from bss_host.units import FPGA_CYCLES_PER_US, NEURONS
 
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_OUT = ROOT / "docs" / "img" / "adex_adapting.png"
@@ -93,37 +95,27 @@ def backend_index(neuron: int) -> int:
     return (column // 128) * 256 + row * 128 + column % 128
 
 
-def event_output(neuron: int) -> int:
-    """Crossbar input (0..7) the neuron's spikes enter."""
-    column = neuron % 256
-    return 4 * (column // 128) + (column % 128) // 32
-
-
-def setup_program(neuron: int) -> Program:
-    """Power up, configure all neurons quiet and this one as an AdEx, let CapMem settle."""
-    cells = presets.neuron_cells()
-    for name, code in ADEX_CELLS.items():
-        cells[neuron, presets.CELL_ROWS.index(name)] = code
-    p = Program()
-    presets.chip_setup(p)
-    # Every neuron without synaptic input; only the recorded one may fire.
-    fire = np.zeros(presets.NEURONS, np.int64)
+def setup_chip(neuron: int) -> Chip:
+    """All neurons quiet and without synaptic input; this one an AdEx whose spikes go to
+    the FPGA only."""
+    fire = np.zeros(NEURONS, np.int64)
     fire[neuron] = 1
-    presets.neuron_setup(p, cells, config={
+    chip = presets.setup_chip(config={
         "enable_synaptic_input_exc": 0, "enable_synaptic_input_inh": 0, "enable_fire": fire,
     })
-    p.write_array("neuron_config", indices=[neuron], **neuron_config(on=False))
-    # Spikes of this neuron (address_out = 0) to L2 output 8 + output % 4 only.
-    out = event_output(neuron)
-    node = REGMAP["crossbar_node"]
+    me = chip.neurons[AtomicNeuron.from_enum(neuron)]
+    for name, code in ADEX_CELLS.items():
+        chip.neurons.cell(name)[neuron] = code
+    for field, value in neuron_config(on=False).items():
+        chip.image.set("neuron_config", field, neuron, value)
+    me.event_output.address = 0
+    me.refractory.refractory_time = REFRACTORY_TICKS
+    # Spikes of this neuron (label output << 8) to its L2 output only, not to the PADI buses.
+    out = event_output_of(me.neuron).enum
     for o in (out % 4, out % 4 + 4):
-        p.write("crossbar_node", node.index_of(out, o), mask=0x3FFF, target=0x3FFF)
-    p.write("crossbar_node", node.index_of(out, 8 + out % 4), mask=0, target=0)
-    p.write_array("neuron_backend_config", indices=[backend_index(neuron)], address_out=0,
-                  refractory_time=REFRACTORY_TICKS, select_input_clock=1, enable_spike_out=1,
-                  enable_adaptation_pulse=1)
-    p.wait(us=SETTLE_US)
-    return p
+        chip.crossbar[CrossbarNode(out, o)].mask = 0x3FFF
+        chip.crossbar[CrossbarNode(out, o)].target = 0x3FFF
+    return chip
 
 
 def experiment_program(neuron: int) -> Program:
@@ -184,19 +176,20 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--neuron", type=int, default=0, help="neuron 0..511 (default 0)")
     ap.add_argument("--out", type=Path, default=DEFAULT_OUT, help=f"PNG (default {DEFAULT_OUT})")
     args = ap.parse_args(argv)
-    if not 0 <= args.neuron < presets.NEURONS:
+    if not 0 <= args.neuron < NEURONS:
         ap.error("--neuron must lie in 0..511")
 
     conn = connect(f"sim:?seed={args.seed}")
     t0 = time.perf_counter()
-    conn.run(setup_program(args.neuron))
+    conn.apply(setup_chip(args.neuron))
+    conn.run(Program().wait(us=SETTLE_US))
     t1 = time.perf_counter()
     res = conn.run(experiment_program(args.neuron))
     t2 = time.perf_counter()
 
     t_us = res.madc["time"] / FPGA_CYCLES_PER_US
     v = res.madc["value"] / 1023 * MADC_FULL_SCALE_V
-    out = event_output(args.neuron)
+    out = event_output_of(AtomicNeuron.from_enum(args.neuron)).enum
     mine = (res.spikes["label"] & 0x3FFF) == (out << 8)
     spikes_us = res.spikes["time"][mine] / FPGA_CYCLES_PER_US
     isi = np.diff(spikes_us)

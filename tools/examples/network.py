@@ -39,8 +39,10 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from bss_host import REGMAP, Program, connect, presets
-from bss_host.units import FPGA_CYCLES_PER_US
+from bss_host import Program, connect, presets
+from bss_host.config import Chip
+from bss_host.coords import CrossbarNode, SynapseDriver
+from bss_host.units import FPGA_CYCLES_PER_US, NEURONS, SYNAPSE_SHAPE
 
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_OUT = ROOT / "docs" / "img" / "network_raster.png"
@@ -66,14 +68,8 @@ NEURON_CELLS: dict[str, int] = {
     "i_bias_synin_inh_tau": 60,
 }
 
-SYN_SHAPE = (2, 256, 256)
+SYN_SHAPE = SYNAPSE_SHAPE
 UNUSED_LABEL = 63  # no presynaptic neuron or background event uses it on these rows
-
-
-def backend_index(neuron: int) -> int:
-    """neuron_backend_config instance of a neuron (block = column // 128, row-major)."""
-    row, column = divmod(neuron, 256)
-    return (column // 128) * 256 + row * 128 + column % 128
 
 
 def layout() -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64], npt.NDArray[np.int64]]:
@@ -139,54 +135,52 @@ def synapses(rng: np.random.Generator) -> tuple[npt.NDArray[np.int64], npt.NDArr
     return w, lab, conn, dropped
 
 
-def setup_program(w: npt.NDArray[np.int64], lab: npt.NDArray[np.int64]) -> Program:
+def setup_chip(w: npt.NDArray[np.int64], lab: npt.NDArray[np.int64]) -> Chip:
+    """The network as one configuration: neurons, backends, crossbar, drivers, synapses."""
     column, output, address = layout()
-    p = Program()
-    presets.chip_setup(p)
-    member = np.zeros(presets.NEURONS, np.int64)
+    member = np.zeros(NEURONS, np.int64)
     member[column] = 1
-    presets.neuron_setup(
-        p, presets.neuron_cells(**NEURON_CELLS),
+    chip = presets.setup_chip(
+        presets.neuron_cells(**NEURON_CELLS),
         config={"enable_fire": member, "enable_synaptic_input_exc": member,
                 "enable_synaptic_input_inh": member},
-    )
+        backend={"enable_spike_out": 0, "address_out": 0,
+                 "refractory_time": REFRACTORY_TICKS, "select_input_clock": 1})
     # Backends: the network's neurons send (o << 8) | address_out; the others stay silent.
-    addr = np.zeros(presets.NEURONS, np.int64)
-    out = np.zeros(presets.NEURONS, np.int64)
-    for n, a in zip(column, address, strict=True):
-        addr[backend_index(int(n))] = a
-        out[backend_index(int(n))] = 1
-    p.write_array("neuron_backend_config", address_out=addr, enable_spike_out=out,
-                  refractory_time=REFRACTORY_TICKS, select_input_clock=1)
-    # Crossbar: nodes pass everything by default; block the paths not wanted.
-    node = REGMAP["crossbar_node"]
-    block = {"mask": 0x3FFF, "target": 0x3FFF}  # labels here are < 0x800: nothing passes
-    allow = {"mask": 0, "target": 0}
+    chip.neurons.event_output.address[column] = address
+    chip.neurons.event_output.enable_spike_out[column] = 1
+    # Crossbar: nodes pass everything by default; block the paths not wanted (labels
+    # here are < 0x800, so mask = target = 0x3FFF passes nothing).
+    def route(node: CrossbarNode, allow: bool) -> None:
+        chip.crossbar[node].mask = 0 if allow else 0x3FFF
+        chip.crossbar[node].target = 0 if allow else 0x3FFF
+
     for o in range(OUTPUTS):
-        p.write("crossbar_node", node.index_of(o, o % 4), **allow)        # PADI, block 0
-        p.write("crossbar_node", node.index_of(o, o % 4 + 4), **block)    # block 1: unused
-        p.write("crossbar_node", node.index_of(o, 8 + o % 4), **allow)    # L2 recording
+        route(CrossbarNode(o, o % 4), True)         # PADI, block 0
+        route(CrossbarNode(o, o % 4 + 4), False)    # block 1: unused
+        route(CrossbarNode(o, 8 + o % 4), True)     # L2 recording
     for i in range(8):
-        ok = i < BG_SOURCES
-        p.write("crossbar_node", node.index_of(12 + i, i), **(allow if ok else block))
-        p.write("crossbar_node", node.index_of(12 + i, 8 + i % 4), **block)  # not recorded
-    p.write("crossbar_output_config", **{f"enable_event_counter_{k}": 1 for k in range(12)})
-    # Synapse drivers of block 0.
-    idx, mode = [], []
+        route(CrossbarNode(12 + i, i), i < BG_SOURCES)
+        route(CrossbarNode(12 + i, 8 + i % 4), False)  # not recorded
+    for k in range(12):
+        setattr(chip.crossbar_output, f"enable_event_counter_{k}", 1)
+    # Synapse drivers of block 0: 3 excitatory and 1 inhibitory per output, and the
+    # background drivers.
     for o in range(OUTPUTS):
         for m, d in enumerate(drivers_of_output(o)):
-            idx.append(d)
-            mode.append(1 if m < 3 else 2)  # 3 excitatory drivers, 1 inhibitory
+            _driver(chip, d, mode=1 if m < 3 else 2)
     for bus in range(BG_SOURCES):
         for d in drivers_of_background(bus):
-            idx.append(d)
-            mode.append(1)
-    p.write_array("synapse_driver_config", indices=idx, enable_receiver=1,
-                  row_address_compare_mask=0b11100, row_mode_top=np.array(mode),
-                  row_mode_bottom=np.array(mode))
-    p.write_synapses(weights=w, labels=lab)
-    p.wait(us=SETTLE_US)
-    return p
+            _driver(chip, d, mode=1)
+    chip.synapses.weight[:] = w
+    chip.synapses.label[:] = lab
+    return chip
+
+
+def _driver(chip: Chip, index: int, mode: int) -> None:
+    drv = chip.drivers[SynapseDriver(0, index)]
+    drv.enable_receiver, drv.row_address_compare_mask = 1, 0b11100
+    drv.row_mode_top, drv.row_mode_bottom = mode, mode
 
 
 def experiment_program(seed: int, duration_us: float) -> tuple[Program, Any, Any]:
@@ -260,7 +254,8 @@ def main(argv: list[str] | None = None) -> int:
     column, output, address = layout()
     conn = connect(f"sim:?seed={args.seed}")
     t0 = time.perf_counter()
-    conn.run(setup_program(w, lab))
+    conn.apply(setup_chip(w, lab))
+    conn.run(Program().wait(us=SETTLE_US))
     t1 = time.perf_counter()
     program, counters, events = experiment_program(args.seed, args.duration)
     res = conn.run(program)

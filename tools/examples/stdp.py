@@ -18,6 +18,7 @@ import argparse
 import numpy as np
 
 from bss_host import REGMAP, Program, connect, presets
+from bss_host.coords import CrossbarNode, SynapseDriver
 from bss_host.ppu import Ppu
 from bss_host.ppu.build import build_image, example
 from bss_host.ppu.kernels import correlation_offsets
@@ -39,29 +40,28 @@ def teacher_label(i: int) -> int:
 
 
 def setup(conn) -> None:  # noqa: ANN001
-    p = presets.chip_setup(Program())
     fire = np.zeros(512, np.int64)
     fire[COLUMNS] = 1
-    presets.neuron_setup(p, presets.neuron_cells(v_threshold=1022),
-                         config={"enable_synaptic_input_inh": 0,
-                                 "enable_bypass_excitatory": fire})
-    node = REGMAP["crossbar_node"]
-    for out in range(9):
+    chip = presets.setup_chip(presets.neuron_cells(v_threshold=1022),
+                              config={"enable_synaptic_input_inh": 0,
+                                      "enable_bypass_excitatory": fire})
+    for out in range(9):  # L2 input 0 -> the driver's PADI bus of block 0 only
         blocked = out != DRIVER % 4
-        p.write("crossbar_node", node.index_of(8, out), mask=0x3FFF if blocked else 0,
-                target=0x3FFF if blocked else 0)
-    p.write_array("synapse_driver_config", indices=[DRIVER], enable_receiver=1,
-                  row_address_compare_mask=0x1F, row_mode_top=2, row_mode_bottom=1)
-    w = np.zeros((2, 256, 256), np.int64)
-    lab = np.full((2, 256, 256), 63, np.int64)
-    w[0, PLASTIC_ROW, COLUMNS] = W0
-    lab[0, PLASTIC_ROW, COLUMNS] = PRE
-    w[0, TEACHER_ROW, COLUMNS] = 30
-    lab[0, TEACHER_ROW, COLUMNS] = [teacher_label(i) for i in range(N)]
-    p.write_synapses(weights=w, labels=lab)
-    p.write_array("column_correlation_quad", **{
-        f"enable_internal_{k}_{e}": 1 for k in ("causal", "acausal") for e in range(4)})
-    p.write_array("correlation_reset", trigger=1)
+        chip.crossbar[CrossbarNode(8, out)].mask = 0x3FFF if blocked else 0
+        chip.crossbar[CrossbarNode(8, out)].target = 0x3FFF if blocked else 0
+    drv = chip.drivers[SynapseDriver(0, DRIVER)]
+    drv.enable_receiver, drv.row_address_compare_mask = 1, 0x1F
+    drv.row_mode_top, drv.row_mode_bottom = "inhibitory", "excitatory"
+    chip.synapses.label[:] = 63
+    chip.synapses.weight[0, PLASTIC_ROW, COLUMNS] = W0
+    chip.synapses.label[0, PLASTIC_ROW, COLUMNS] = PRE
+    chip.synapses.weight[0, TEACHER_ROW, COLUMNS] = 30
+    chip.synapses.label[0, TEACHER_ROW, COLUMNS] = [teacher_label(i) for i in range(N)]
+    for kind in ("causal", "acausal"):
+        for e in range(4):
+            setattr(chip.correlation_switches, f"enable_internal_{kind}_{e}", 1)
+    conn.apply(chip)
+    p = Program().write_array("correlation_reset", trigger=1)
     p.wait(us=presets.SETTLE_US)
     conn.run(p)
 
