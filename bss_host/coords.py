@@ -538,6 +538,14 @@ def backend_of_enums(neurons: npt.ArrayLike) -> npt.NDArray[np.intp]:
                       + row * _COLUMNS_PER_BACKEND + on_block)
 
 
+def event_outputs_of_enums(neurons: npt.ArrayLike) -> npt.NDArray[np.intp]:
+    """The crossbar input carrying each neuron's spikes (see :func:`event_output_of`)."""
+    column = _enums(neurons, AtomicNeuron) % NEURON_COLUMNS
+    per_block = NEURON_EVENT_OUTPUTS // BACKEND_BLOCKS
+    block, on_block = np.divmod(column, _COLUMNS_PER_BACKEND)
+    return np.asarray(block * per_block + on_block // (_COLUMNS_PER_BACKEND // per_block))
+
+
 def synapse_quads_of_columns(columns: npt.ArrayLike) -> tuple[npt.NDArray[np.intp],
                                                                npt.NDArray[np.intp]]:
     """(quad column, entry) of each synapse column, vectorised."""
@@ -580,6 +588,7 @@ __all__ = [
     "driver_of",
     "drivers_reaching",
     "event_output_of",
+    "event_outputs_of_enums",
     "hemisphere_of",
     "iter_all",
     "neuron_of_backend",

@@ -51,7 +51,7 @@ from bss_host.coords import (
     BackgroundSource,
     CrossbarNode,
     backend_of_enums,
-    event_output_of,
+    event_outputs_of_enums,
     iter_all,
 )
 from bss_host.errors import InputError
@@ -75,6 +75,9 @@ INPUT_TABLE = np.dtype([
 output, driver (on the neuron's block), synapse row and column, weight, exc or inh."""
 
 _NODES = list(iter_all(CrossbarNode))
+# (enum, output) of the nodes of each crossbar input.
+_NODES_OF_INPUT = [[(n.enum, n.output) for n in _NODES if n.input == i]
+                   for i in range(max(n.input for n in _NODES) + 1)]
 # (enum, input, output) of the nodes that feed each hemisphere's PADI buses.
 _NODES_INTO = [[(n.enum, n.input, n.output) for n in _NODES
                 if n.output < FIRST_L2_OUTPUT and n.output // PADI_BUSES_PER_BLOCK == h]
@@ -146,25 +149,30 @@ class RoutingGraph:
         inst = backend_of_enums(np.arange(512))
         firing = np.flatnonzero((c["neuron_config"]["enable_fire"] != 0)
                                 & (backend["enable_spike_out"][inst] != 0))
-        for n in firing:
-            output = event_output_of(AtomicNeuron.from_enum(int(n))).enum
-            label = (output << 8) | int(backend["address_out"][inst[n]])
-            out.append(Source("neuron", int(n), output, np.array([label], np.int64)))
+        outputs = event_outputs_of_enums(firing)
+        labels = (outputs << 8) | backend["address_out"][inst[firing]]
+        for n, output, label in zip(firing.tolist(), outputs.tolist(), labels.tolist(),
+                                    strict=True):
+            out.append(Source("neuron", n, output, np.array([label], np.int64)))
         return out
 
     # -- the crossbar and what is behind it -----------------------------------------
-    def _passes(self, input_: int, labels: npt.NDArray[np.int64]
-                ) -> list[tuple[int, npt.NDArray[np.int64]]]:
+    def passes(self, input_: int, labels: npt.NDArray[np.int64]
+               ) -> list[tuple[int, npt.NDArray[np.int64]]]:
         """(output, labels that pass to it) for each node of an input."""
         out = []
-        for node in _NODES:
-            if node.input != input_:
-                continue
-            mask, target = self._nodes["mask"][node.enum], self._nodes["target"][node.enum]
-            ok = labels[(labels & mask) == target]
+        for enum, output in _NODES_OF_INPUT[input_]:
+            mask, target = self._masks[enum], self._targets[enum]
+            ok = labels[(labels & mask) == target] if mask else (labels if target == 0
+                                                                  else labels[:0])
             if ok.size:
-                out.append((node.output, ok))
+                out.append((output, ok))
         return out
+
+    def bus_enabled(self, output: int) -> bool:
+        """Whether crossbar output ``output`` (0-7) feeds an enabled PADI bus."""
+        block, b = divmod(output, PADI_BUSES_PER_BLOCK)
+        return bool(self._bus_on[block, b])
 
     def _synapse_hits(self, bus: int, labels: npt.NDArray[np.int64]
                       ) -> list[tuple[int, int, int, int, int, str]]:
@@ -200,7 +208,7 @@ class RoutingGraph:
         """Every synapse reached by events with these labels entering at ``input_``, as
         a table of :data:`INPUT_TABLE` rows (neuron = (column, hemisphere of the row))."""
         rows = []
-        for output, passing in self._passes(input_, np.asarray(labels, dtype=np.int64)):
+        for output, passing in self.passes(input_, np.asarray(labels, dtype=np.int64)):
             if output >= FIRST_L2_OUTPUT:
                 continue
             for label, d, row, col, w, sign in self._synapse_hits(output, passing):

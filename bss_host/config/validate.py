@@ -11,22 +11,22 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
 import numpy as np
+import numpy.typing as npt
 
 from bss_host.coords import (
-    FIRST_BACKGROUND_INPUT,
     FIRST_L2_OUTPUT,
     AtomicNeuron,
     BackgroundSource,
     CapMemCell,
-    CrossbarNode,
+    PadiBus,
     Quadrant,
     SynapseRow,
     backend_of_enums,
-    iter_all,
 )
 
 if TYPE_CHECKING:
     from bss_host.config.chip import Chip
+    from bss_host.config.graph import Source
 
 Severity = Literal["error", "warning"]
 DISABLE_REFRESH = 1023
@@ -140,35 +140,103 @@ def check_synapses(chip: Chip) -> list[ConfigProblem]:
     return []
 
 
-def check_background(chip: Chip) -> list[ConfigProblem]:
-    """Background sources that run but reach nothing through the crossbar."""
-    bg = chip.image.columns["background_spike_source"]
-    nodes = chip.image.columns["crossbar_node"]
-    padi = chip.image.columns["common_padi_bus_config"]
+def _source_coordinate(source: Source) -> object:
+    if source.kind == "background":
+        return BackgroundSource(source.index)
+    return AtomicNeuron.from_enum(source.index)
+
+
+def check_routes(chip: Chip) -> list[ConfigProblem]:
+    """Sources whose events go nowhere, and different sources that put the same label on
+    one PADI bus (the synapses cannot tell them apart)."""
+    graph = chip.graph()
     out = []
-    for s in np.flatnonzero(bg["enable"] != 0):
-        label = int(bg["neuron_label"][s])
+    on_bus: dict[int, list[tuple[npt.NDArray[np.int64], int]]] = {}
+    lost: list[object] = []
+    for i, source in enumerate(graph.sources):
         reaches = False
-        for node in iter_all(CrossbarNode):
-            if node.input != FIRST_BACKGROUND_INPUT + s:
-                continue
-            if label & int(nodes["mask"][node.enum]) != int(nodes["target"][node.enum]):
-                continue
-            if node.output >= FIRST_L2_OUTPUT:
+        for output, labels in graph.passes(source.input, source.labels):
+            if output >= FIRST_L2_OUTPUT:
                 reaches = True
-            elif padi[f"enable_spl1_{node.output % 4}"][node.output // 4]:
+            elif graph.bus_enabled(output):
                 reaches = True
+                on_bus.setdefault(output, []).append((labels, i))
         if not reaches:
+            lost.append(_source_coordinate(source))
+    if lost:
+        out.append(ConfigProblem(
+            "warning", tuple(lost),
+            f"{len(lost)} source(s) send events that no crossbar node passes to an enabled "
+            "PADI bus or L2 output: they are dropped", "source_reaches_nothing"))
+    for bus, entries in sorted(on_bus.items()):
+        if len(entries) < 2:
+            continue
+        # Labels are unique within each source (background labels come from np.unique).
+        labels = np.concatenate([lab for lab, _ in entries])
+        owners = np.concatenate([np.full(lab.size, i) for lab, i in entries])
+        values, counts = np.unique(labels, return_counts=True)
+        shared = values[counts > 1]
+        if shared.size:
+            clash = sorted({int(o) for o in owners[np.isin(labels, shared)]})
             out.append(ConfigProblem(
-                "warning", (BackgroundSource(int(s)),),
-                f"background source {s} runs, but no crossbar node passes its label "
-                f"{label:#06x} to an enabled PADI bus or L2 output: its events are dropped",
-                "source_reaches_nothing"))
+                "warning",
+                (PadiBus.from_enum(bus), *(_source_coordinate(graph.sources[i]) for i in clash)),
+                f"{len(clash)} sources put the same label(s) on PADI bus {bus} (first "
+                f"{int(shared[0]):#06x}): the synapses cannot tell their events apart",
+                "label_collision"))
+    return out
+
+
+def check_neuron_settings(chip: Chip) -> list[ConfigProblem]:
+    """Bits that contradict each other, and parameters outside the ranges the reference
+    calls usable, for the neurons that are switched on."""
+    cfg = chip.image.columns["neuron_config"]
+    cells = chip.neurons
+    fire = cfg["enable_fire"] != 0
+    out = _neuron_problem(
+        fire & (cfg["enable_threshold_comparator"] == 0)
+        & (cfg["enable_bypass_excitatory"] == 0) & (cfg["enable_bypass_inhibitory"] == 0), 1,
+        "warning", "{n} neuron(s) may fire but their threshold comparator is off and no "
+        "bypass is on: they never spike", "fire_without_threshold")
+    v_leak = np.asarray(cells.leak.v_leak)
+    for name, values, low, high in (("leak.v_leak", v_leak, 400, 1000),
+                                    ("reset.v_reset", np.asarray(cells.reset.v_reset), 400,
+                                     1000)):
+        out += _neuron_problem(
+            fire & ((values < low) | (values > high)), 1, "warning",
+            f"{{n}} firing neuron(s) have {name} outside {low}..{high} LSB, the range the "
+            "reference calls usable before calibration", "outside_usable_range")
+    adapt_off = np.abs(np.asarray(cells.adaptation.v_leak).astype(np.int64) - v_leak) > 50
+    out += _neuron_problem(
+        (cfg["enable_adaptation"] != 0) & adapt_off, 1, "warning",
+        "{n} neuron(s) adapt with adaptation.v_leak more than 50 LSB from leak.v_leak: an "
+        "offset current flows into the adaptation state (it must track E_L)",
+        "adaptation_reference")
+    return out
+
+
+def check_synaptic_inputs(chip: Chip) -> list[ConfigProblem]:
+    """Weights in driven rows into neurons whose synaptic input of that sign is off."""
+    drv = chip.image.columns["synapse_driver_config"]
+    cfg = chip.image.columns["neuron_config"]
+    modes = np.stack([drv["row_mode_top"].reshape(2, 128),
+                      drv["row_mode_bottom"].reshape(2, 128)], axis=-1).reshape(2, 256)
+    receiving = np.repeat((drv["enable_receiver"] != 0).reshape(2, 128), 2, axis=1)
+    weights = chip.image.synapses["weight"] != 0
+    out = []
+    for bit, sign in ((1, "exc"), (2, "inh")):
+        rows = receiving & ((modes & bit) != 0)                          # (2, 256 rows)
+        into = (weights & rows[:, :, None]).any(axis=1).ravel()          # (512 neurons)
+        off = cfg[f"enable_synaptic_input_{sign}"] == 0
+        out += _neuron_problem(
+            into & off, 1, "warning",
+            f"{{n}} neuron(s) get {sign}itatory weights through driven rows but their {sign} "
+            "synaptic input is disabled: those synapses do nothing", f"{sign}_input_off")
     return out
 
 
 CHECKS = (check_capmem, check_multicompartment, check_readout, check_event_output,
-          check_synapses, check_background)
+          check_synapses, check_routes, check_neuron_settings, check_synaptic_inputs)
 
 
 def validate(chip: Chip) -> list[ConfigProblem]:
