@@ -9,7 +9,7 @@ This layer is pure data: it sits below programs and connections, which take a ``
 (``conn.apply(chip)``, ``conn.read_chip()``).
 """
 
-from bss_host.config import presets
+from bss_host.config import enums, presets
 from bss_host.config.chip import BLOCKS, Chip, ChipReadback
 from bss_host.config.diff import ChangeSet, RegisterChange, changes_against, diff
 from bss_host.config.image import REGISTERS, WRITE_ORDER, ConfigImage
@@ -30,6 +30,7 @@ __all__ = [
     "RegisterChange",
     "changes_against",
     "diff",
+    "enums",
     "load",
     "presets",
     "save",

@@ -12,7 +12,7 @@ import numpy as np
 import numpy.typing as npt
 
 from bss_host.config.image import ConfigImage
-from bss_host.config.views import FieldView
+from bss_host.config.views import FieldView, typed_value
 from bss_host.coords import (
     AtomicNeuron,
     NeuronCell,
@@ -152,7 +152,7 @@ class GroupView:
     def __getattr__(self, name: str) -> FieldView | int:
         register, field, inst = self._where(name)
         if isinstance(self._neurons, int):
-            return int(self._image.columns[register][field][inst[0]])
+            return typed_value(register, field, int(self._image.columns[register][field][inst[0]]))
         return FieldView(self._image, register, field, inst, f"{self._label}.{name}")
 
     def __setattr__(self, name: str, value: object) -> None:

@@ -16,9 +16,18 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
+from bss_host.config.enums import enum_of
 from bss_host.config.image import ConfigImage
 from bss_host.coords import Coordinate
 from bss_host.errors import CoordinateError, InputError, UnknownNameError
+
+
+def typed_value(register: str, field: str, value: int) -> int:
+    """A field's value as its enum member if the field is enumerated, else the int."""
+    cls = enum_of(register, field)
+    if cls is not None and value in cls._value2member_map_:
+        return cls(value)
+    return value
 
 
 class FieldView:
@@ -94,7 +103,7 @@ class InstanceView:
         if name not in cols:
             raise UnknownNameError(f"{self._label} has no field {name!r}; fields: "
                                    f"{', '.join(cols)}")
-        return int(cols[name][self._index])
+        return typed_value(self._register, name, int(cols[name][self._index]))
 
     def __setattr__(self, name: str, value: object) -> None:
         if name not in self._fields():

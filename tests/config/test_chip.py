@@ -122,3 +122,33 @@ def test_summary_and_repr_say_what_is_on() -> None:
     assert s["neurons_firing"] == 10 and s["synapses_nonzero"] == 512
     assert [b["source"] for b in s["background_sources_running"]] == [1]
     assert "10 neurons firing" in repr(chip)
+
+
+def test_enumerated_fields_are_enums_from_the_map() -> None:
+    from bss_host.config import enums
+
+    for (register, field), cls in enums.ENUMS.items():
+        assert [m.name for m in cls] == list(REGMAP[register].field(field).enum)
+    chip = Chip.default()
+    chip.neurons.readout.source[3] = "adaptation"
+    value = chip.neurons[AtomicNeuron(3, 0)].readout.source
+    assert value is enums.NeuronConfigReadoutSource.adaptation and value == 3
+    chip.drivers[SynapseDriver(0, 1)].row_mode_top = enums.SynapseDriverConfigRowModeTop.inhibitory
+    assert chip.drivers.row_mode_top[1] == 2
+    with pytest.raises(ValueOutOfRangeError, match="row_mode_top = 'sideways'"):
+        chip.drivers[SynapseDriver(0, 1)].row_mode_top = "sideways"
+
+
+def test_the_docs_page_names_every_group_attribute_and_block() -> None:
+    from pathlib import Path
+
+    text = (Path(__file__).resolve().parents[2] / "docs" / "config.md").read_text()
+    for group, attrs in GROUPS.items():
+        assert f"| `{group}` |" in text, group
+        for name in attrs:
+            assert f"`{name}`" in text, (group, name)
+    for name in BLOCKS:
+        assert f"`chip.{name}`" in text, name
+    from bss_host.config.validate import CHECKS
+
+    assert len(CHECKS) >= 8
