@@ -11,7 +11,7 @@ The layers, lowest first (docs/architecture.md): :mod:`.errors`, :mod:`.units`,
 from importlib.metadata import PackageNotFoundError, version
 
 from bss_host import coords, errors, introspection, units
-from bss_host.config import presets
+from bss_host.config import Chip, presets
 from bss_host.connection import Connection, connect
 from bss_host.errors import *  # noqa: F403 - the whole error tree, listed in errors.__all__
 from bss_host.program import Program
@@ -24,7 +24,8 @@ except PackageNotFoundError:  # running from a source tree that was never instal
     __version__ = "0.0.0+unknown"
 
 __all__ = [
-    # connection, program, result
+    # connection, program, result, config
+    "Chip",
     "Connection",
     "MADC_DTYPE",
     "Problem",
