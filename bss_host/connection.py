@@ -43,8 +43,18 @@ from bss_host.transports import (
     TransportOptions,
     open_transport,
 )
+from bss_host.units import FPGA_CYCLES_PER_US
 
 log = logging.getLogger(__name__)
+
+PROGRESS_AFTER_S = 2.0
+"""A run reports progress once it has taken this long (wall time)."""
+PROGRESS_EVERY_S = 1.0
+"""... and then at most this often."""
+
+ProgressCallback = Callable[[float | None, float], None]
+"""``progress(done_us, total_us)``: hardware time done (None if the far end does not say)
+and about how much the program takes, microseconds."""
 
 DEFAULT_URL = "sim:"
 URL_ENV = "BSS_URL"
@@ -130,7 +140,8 @@ class Connection:
             self._closed = True
             self.transport.close()
 
-    def _pump(self, until: Callable[[], bool], what: str) -> None:
+    def _pump(self, until: Callable[[], bool], what: str,
+              tick: Callable[[], None] | None = None) -> None:
         if self._closed:
             raise LinkError(f"{self.url}: the connection is closed")
         last_heard = time.monotonic()
@@ -144,6 +155,8 @@ class Connection:
                 raise LinkError(f"{e} while {what}") from e
             if until():
                 return
+            if tick is not None:
+                tick()
             deadline = self._session.next_deadline()
             wait = self.timeout - (now - last_heard)
             if wait <= 0:
@@ -161,14 +174,22 @@ class Connection:
                 last_heard = time.monotonic()
                 self._session.receive(data, int(last_heard * 1e6))
 
-    def run(self, program: Program) -> RunResult:
+    def run(self, program: Program, progress: ProgressCallback | None = None) -> RunResult:
         """Run a program; fills its tickets. Raises :class:`ExecutionError` (after the
-        whole program ran) if the chip answered any instruction with an error."""
+        whole program ran) if the chip answered any instruction with an error.
+
+        A run that takes longer than :data:`PROGRESS_AFTER_S` of wall time reports its
+        progress every :data:`PROGRESS_EVERY_S` through ``logging`` (INFO) and through
+        ``progress(done_us, total_us)``: hardware time done (None where the far end does
+        not tell, i.e. anything but the in-process model) and about how much the program
+        takes (:attr:`Program.duration_cycles`), both in microseconds."""
+        total_us = program.duration_cycles / FPGA_CYCLES_PER_US
         built = program.build()
         t0 = time.perf_counter()
+        tick = _Progress(self, total_us, progress, t0)
         self._session.start(built)
         try:
-            self._pump(lambda: self._session.done, "running a program")
+            self._pump(lambda: self._session.done, "running a program", tick)
         except BaseException:
             self._session.finish()  # abandon: late responses are dropped
             raise
@@ -188,7 +209,7 @@ class Connection:
         return result
 
     # -- whole configurations ---------------------------------------------------------
-    def apply(self, chip: Chip) -> ChangeSet:
+    def apply(self, chip: Chip, progress: ProgressCallback | None = None) -> ChangeSet:
         """Write what ``chip`` holds and the shadow does not: only the words that differ,
         in the order that is safe on silicon (parameters and routing before neuron fire
         enables, the PPUs and the background sources; ``config.WRITE_ORDER``). Returns
@@ -201,7 +222,7 @@ class Connection:
                 f"{problems[0]}", problems)
         changes = changes_against(chip, self.shadow)
         if changes:
-            self.run(Program().write_words(changes.addresses(), changes.words()))
+            self.run(Program().write_words(changes.addresses(), changes.words()), progress)
         return changes
 
     def read_chip(self) -> ChipReadback:
@@ -239,6 +260,34 @@ _DESCRIBE = {
     "unmapped": "nothing mapped at",
     "malformed": "malformed instruction at",
 }
+
+
+class _Progress:
+    """Called on every turn of the link loop during a run; reports when it is time."""
+
+    def __init__(self, conn: Connection, total_us: float,
+                 callback: ProgressCallback | None, t0: float) -> None:
+        self.conn, self.total_us, self.callback = conn, total_us, callback
+        self.t0 = self.last = t0
+        model = conn.model
+        self.start = model.now_cycles if model is not None else None
+
+    def __call__(self) -> None:
+        now = time.perf_counter()
+        if now - self.t0 < PROGRESS_AFTER_S or now - self.last < PROGRESS_EVERY_S:
+            return
+        self.last = now
+        model = self.conn.model
+        done = ((model.now_cycles - self.start) / FPGA_CYCLES_PER_US
+                if model is not None and self.start is not None else None)
+        if done is not None:
+            log.info("run on %s: %.0f of about %.0f us of hardware time after %.1f s",
+                     self.conn.url, done, self.total_us, now - self.t0)
+        else:
+            log.info("run on %s: %.1f s so far (the program takes about %.0f us of hardware "
+                     "time)", self.conn.url, now - self.t0, self.total_us)
+        if self.callback is not None:
+            self.callback(done, self.total_us)
 
 
 def _problems(raw: _core.RunResult, built: _core.Program) -> list[Problem]:

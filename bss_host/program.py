@@ -95,6 +95,25 @@ class Program:
         self._builder = _core.ProgramBuilder(limit)
         self._built: _core.Program | None = None
         self.result: RunResult | None = None
+        # Hardware time the program should take, for progress reports: cycles of the timer
+        # segments already closed, cycles into the current one, and the instruction count
+        # up to which instructions (one cycle each on the model) are counted.
+        self._closed_cycles = 0
+        self._segment_cycles = 0
+        self._counted = 0
+
+    def _count_instructions(self) -> None:
+        n = self.instructions
+        self._segment_cycles += n - self._counted
+        self._counted = n
+
+    @property
+    def duration_cycles(self) -> int:
+        """About how much hardware time (FPGA cycles) the program takes: its waits, its
+        spike times and one cycle per instruction (the model's cost; silicon differs by
+        bus latencies). For progress reports, not for timing."""
+        self._count_instructions()
+        return self._closed_cycles + self._segment_cycles
 
     # -- size ---------------------------------------------------------------------------
     @property
@@ -182,16 +201,26 @@ class Program:
     def timer_reset(self) -> Program:
         """Set the FPGA timer to 0; ``wait_until`` and spike times count from here."""
         self._open().timer_reset()
+        self._count_instructions()
+        self._closed_cycles += self._segment_cycles
+        self._segment_cycles = 0
         return self
 
     def wait_until(self, cycles: int | None = None, *, us: float | None = None) -> Program:
         """Block until the timer reaches a time (cycles or microseconds of hardware time)."""
-        self._open().wait_until(to_cycles(cycles, us, "wait_until"))
+        target = to_cycles(cycles, us, "wait_until")
+        self._open().wait_until(target)
+        self._count_instructions()
+        self._segment_cycles = max(self._segment_cycles, target)
         return self
 
     def wait(self, cycles: int | None = None, *, us: float | None = None) -> Program:
         """Block for a duration of hardware time: resets the timer, then waits."""
-        self._open().wait(to_cycles(cycles, us, "wait"))
+        duration = to_cycles(cycles, us, "wait")
+        self._open().wait(duration)
+        self._count_instructions()
+        self._closed_cycles += self._segment_cycles
+        self._segment_cycles = duration
         return self
 
     def barrier(self, *flags: str) -> Program:
@@ -244,6 +273,9 @@ class Program:
         self._open().spike_train(
             np.ascontiguousarray(t, dtype=np.uint32), np.ascontiguousarray(lab, dtype=np.uint16)
         )
+        self._count_instructions()
+        if t.size:
+            self._segment_cycles = max(self._segment_cycles, int(t.max()))
         return self
 
     def record_events(self, enable: bool = True) -> Program:

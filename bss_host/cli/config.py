@@ -8,6 +8,7 @@ import json
 import sys
 from pathlib import Path
 
+from bss_host.cli.progress import ProgressBar
 from bss_host.config import diff, load, presets, save
 from bss_host.connection import connect
 from bss_host.coords import AtomicNeuron
@@ -77,7 +78,8 @@ def cmd_config_apply(args: argparse.Namespace) -> int:
     chip = load(args.file)
     with connect(args.url, timeout=args.timeout) as conn:
         load_shadow(conn)
-        changes = conn.apply(chip)
+        with ProgressBar("writing the configuration") as bar:
+            changes = conn.apply(chip, progress=bar)
         save_shadow(conn)
     print(f"wrote {len(changes)} word(s) to {conn.url}: "
           + (", ".join(f"{c.register} ({len(c.words)})" for c in changes) or "nothing changed"))

@@ -9,6 +9,8 @@ import time
 from pathlib import Path
 
 from bss_host.cli.common import parse_int
+from bss_host.cli.progress import ProgressBar
+from bss_host.connection import PROGRESS_AFTER_S
 from bss_host.errors import InputError
 from bss_host.ppu.image import PpuImage
 from bss_host.units import PPU_CLOCK_HZ
@@ -38,19 +40,17 @@ def _resolve(path: str) -> Path:
     raise InputError(f"{path}: no such file (nor a shipped example in {EXAMPLES})")
 
 
-class _Progress:
-    """A line on stderr at most every 2 s of wall time while a program runs."""
+class _PpuProgress:
+    """The PPU's hardware time on a progress bar (of the timeout), once a run has taken
+    two seconds of wall time."""
 
-    def __init__(self, ppu: str, timeout_us: float) -> None:
-        self.ppu, self.timeout_us = ppu, timeout_us
-        self.last = time.perf_counter()
+    def __init__(self, bar: ProgressBar, timeout_us: float) -> None:
+        self.bar, self.timeout_us = bar, timeout_us
+        self.t0 = time.perf_counter()
 
     def __call__(self, hardware_us: float) -> None:
-        now = time.perf_counter()
-        if now - self.last >= 2.0:
-            self.last = now
-            print(f"PPU {self.ppu}: running, {hardware_us / 1000:.3f} ms of hardware time "
-                  f"(timeout {self.timeout_us / 1000:g} ms)", file=sys.stderr, flush=True)
+        if time.perf_counter() - self.t0 >= PROGRESS_AFTER_S:
+            self.bar(hardware_us, self.timeout_us)
 
 
 def cmd_asm(args: argparse.Namespace) -> int:
@@ -103,8 +103,9 @@ def cmd_run(args: argparse.Namespace) -> int:
             if not value:
                 raise InputError(f"--set {assignment!r}: expected NAME=VALUE")
             ppu.write_symbol(name, parse_int(value, f"--set {name}"))
-        r = ppu.run(timeout_us=args.timeout_us, trace=args.trace,
-                    progress=_Progress(ppu.name, args.timeout_us))
+        with ProgressBar(f"PPU {ppu.name} (of the timeout)") as bar:
+            r = ppu.run(timeout_us=args.timeout_us, trace=args.trace,
+                        progress=_PpuProgress(bar, args.timeout_us))
     summary = {
         "ppu": r.ppu, "exit_code": r.exit_code, "mailbox_text": r.mailbox_text,
         "mailbox_words": [int(x) for x in r.mailbox_words()[:args.words]],

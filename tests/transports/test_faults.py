@@ -85,6 +85,10 @@ class _Silent:
     def next_timeout(self, now: float) -> float | None:
         return None
 
+    @property
+    def now_cycles(self) -> int:
+        return self.inner.now_cycles
+
     def disconnect(self) -> None:
         pass
 

@@ -41,6 +41,11 @@ impl EmulatorSession {
     fn disconnect(&mut self) {
         self.0.disconnect()
     }
+    /// The model's hardware time, FPGA cycles since it started (for progress reports).
+    #[getter]
+    fn now_cycles(&self) -> u64 {
+        self.0.executor.now()
+    }
     /// Introspection (not a silicon path): every compartment's true parameters in SI
     /// units, one array per name (512 entries each).
     fn introspect_neurons<'py>(&mut self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
