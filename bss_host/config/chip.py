@@ -99,6 +99,11 @@ class SynapseArray:
     def shape(self) -> tuple[int, ...]:
         return self._image.synapses[self._field].shape
 
+    def __eq__(self, other: object) -> Any:  # type: ignore[override]  # noqa: ANN401
+        return self._image.synapses[self._field] == np.asarray(other)
+
+    __hash__ = None  # type: ignore[assignment]
+
     def __repr__(self) -> str:
         a = self._image.synapses[self._field]
         return f"<synapses.{self._field}: {a.shape}, {np.count_nonzero(a)} nonzero>"

@@ -71,6 +71,18 @@ class FieldView:
     def __iter__(self) -> Any:  # noqa: ANN401
         return iter(self.values.tolist())
 
+    def tolist(self) -> list[int]:
+        return self.values.tolist()  # type: ignore[no-any-return]
+
+    # Comparisons are element-wise, as for a numpy array.
+    def __eq__(self, other: object) -> Any:  # type: ignore[override]  # noqa: ANN401
+        return self.values == np.asarray(other)
+
+    def __ne__(self, other: object) -> Any:  # type: ignore[override]  # noqa: ANN401
+        return self.values != np.asarray(other)
+
+    __hash__ = None  # type: ignore[assignment]
+
     def __repr__(self) -> str:
         v = self.values
         return f"<{self._label}: {len(v)} values, {np.unique(v).size} distinct, " \

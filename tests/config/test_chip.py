@@ -152,3 +152,14 @@ def test_the_docs_page_names_every_group_attribute_and_block() -> None:
     from bss_host.config.validate import CHECKS
 
     assert len(CHECKS) >= 8
+
+
+def test_views_compare_element_wise_like_arrays() -> None:
+    chip = Chip.default()
+    chip.neurons.leak.v_leak[:3] = 500
+    assert (chip.neurons.leak.v_leak == 500).sum() == 3
+    assert (chip.neurons.leak.v_leak != 500).sum() == 509
+    assert chip.neurons.leak.v_leak.tolist()[:4] == [500, 500, 500, 0]
+    chip.synapses.weight[1, 2, 3] = 4
+    assert (chip.synapses.weight == 4).sum() == 1
+    assert np.asarray(chip.drivers.enable_receiver).shape == (256,)
