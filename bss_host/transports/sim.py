@@ -10,7 +10,9 @@ from bss_host import _core
 from bss_host.errors import InputError
 
 SIM_OPTIONS = {"seed": "the chip: its mismatch and noise (an integer >= 0, default 0)",
-               "ppu_traps": "what a PPU fault does: report (default) or vector"}
+               "ppu_traps": "what a PPU fault does: report (default) or vector",
+               "exact": "1: the fine-step reference integration (every neuron every 8 ns "
+                        "cycle; slower), 0: the fast paths (default)"}
 
 
 class SimTransport:
@@ -45,10 +47,11 @@ class SimTransport:
         self._device.disconnect()
 
 
-def parse_sim_url(url: str) -> tuple[int, str]:
-    """``sim:[?seed=N][&ppu_traps=report|vector]`` as (seed, ppu trap policy)."""
+def parse_sim_url(url: str) -> tuple[int, str, bool]:
+    """``sim:[?seed=N][&ppu_traps=report|vector][&exact=0|1]`` as (seed, ppu trap policy,
+    fine-step reference)."""
     query = parse_qs(url.removeprefix("sim:").lstrip("?"), keep_blank_values=True)
-    allowed = {"seed", "ppu_traps"}
+    allowed = {"seed", "ppu_traps", "exact"}
     unknown = set(query) - allowed
     if unknown:
         raise InputError(f"{url}: unknown options {sorted(unknown)}; allowed: "
@@ -59,12 +62,15 @@ def parse_sim_url(url: str) -> tuple[int, str]:
     traps = query.get("ppu_traps", ["report"])[-1]
     if traps not in ("report", "vector"):
         raise InputError(f"{url}: ppu_traps={traps!r}; allowed: report, vector")
-    return int(seed_text), traps
+    exact = query.get("exact", ["0"])[-1]
+    if exact not in ("0", "1"):
+        raise InputError(f"{url}: exact={exact!r}; allowed: 0, 1")
+    return int(seed_text), traps, exact == "1"
 
 
 def open_sim(url: str, window: int = 64, max_payload: int = 65536) -> SimTransport:
     """A fresh chip model in this process, seeded from the URL."""
-    seed, traps = parse_sim_url(url)
-    device = _core.EmulatorSession(seed, window=window, max_payload=max_payload)
+    seed, traps, exact = parse_sim_url(url)
+    device = _core.EmulatorSession(seed, window=window, max_payload=max_payload, exact=exact)
     device.set_ppu_trap_policy(traps)
     return SimTransport(device)

@@ -21,12 +21,12 @@ fn us(now: f64) -> u64 {
 #[pymethods]
 impl EmulatorSession {
     #[new]
-    #[pyo3(signature = (seed=0, window=64, max_payload=65536, rto_us=20000))]
-    fn new(seed: u64, window: u16, max_payload: u32, rto_us: u64) -> PyResult<Self> {
+    #[pyo3(signature = (seed=0, window=64, max_payload=65536, rto_us=20000, exact=false))]
+    fn new(seed: u64, window: u16, max_payload: u32, rto_us: u64, exact: bool) -> PyResult<Self> {
         let cfg = link_config(window, max_payload, rto_us)?;
-        Emulator::with_seed(cfg, seed)
-            .map(EmulatorSession)
-            .map_err(bad_link_config)
+        let mut e = Emulator::with_seed(cfg, seed).map_err(bad_link_config)?;
+        e.executor.chip.exact = exact;
+        Ok(EmulatorSession(e))
     }
     fn exchange<'py>(&mut self, py: Python<'py>, data: &[u8], now: f64) -> Bound<'py, PyBytes> {
         let e = &mut self.0;

@@ -18,6 +18,7 @@
 
 pub mod adc;
 pub mod analog;
+pub mod fast;
 pub mod mismatch;
 pub mod neuron;
 pub mod rng;
@@ -48,14 +49,20 @@ pub enum Event {
 use crate::regfile::RegisterFile;
 use adc::{Adcs, Ramp};
 use analog::{CapMem, NeuronParams, QuadrantLevels};
+use fast::{BlockCache, BlockScratch, BlockStats, BLOCK};
 use mismatch::Mismatch;
 use neuron::{NeuronState, StepCache, StepConfig, StepIo, Topology};
 use regmap::{id, Location};
-use rng::Rng;
 use routing::Routing;
 
 /// Re-derive parameters at least this often while CapMem cells settle (8 us).
 pub const DERIVE_EVERY_CYCLES: u64 = 1000;
+
+/// Above this many candidates in a block the fast path pauses for
+/// [`BUSY_PAUSE_CYCLES`] (measured: with more, the fine steps of the candidates plus the
+/// block bookkeeping cost more than the reference step of all 512).
+pub const BUSY_CANDIDATES: usize = NEURONS / 8;
+pub const BUSY_PAUSE_CYCLES: u64 = 256;
 
 /// The whole chip model.
 #[derive(Debug)]
@@ -75,13 +82,23 @@ pub struct Chip {
     reset_release: Vec<u32>,
     dirty: bool,
     derived_at: u64,
-    noise: Rng,
     exc_in: Vec<f32>,
     inh_in: Vec<f32>,
     fired: Vec<usize>,
     current: Vec<f64>,
     /// Total neuron updates done (for benchmarks).
     pub updates: u64,
+    /// Integrate with the fine-step reference only (every compartment every cycle),
+    /// never with the block fast path (`sim:?exact=1`).
+    pub exact: bool,
+    block_cache: BlockCache,
+    block_cache_fresh: bool,
+    scratch: BlockScratch,
+    /// Counters of the fast path.
+    pub block_stats: BlockStats,
+    /// The fast path pauses until this cycle after a block in which most compartments
+    /// needed fine steps anyway (dense firing: the reference step is cheaper then).
+    fine_until: u64,
 }
 
 impl Chip {
@@ -102,12 +119,17 @@ impl Chip {
             reset_release: vec![0; NEURONS],
             dirty: true,
             derived_at: 0,
-            noise: Rng::new(seed, 0x004E_015E),
             exc_in: vec![0.0; NEURONS],
             inh_in: vec![0.0; NEURONS],
             fired: Vec::with_capacity(NEURONS),
             current: vec![0.0; NEURONS],
             updates: 0,
+            exact: false,
+            block_cache: BlockCache::default(),
+            block_cache_fresh: false,
+            scratch: BlockScratch::default(),
+            block_stats: BlockStats::default(),
+            fine_until: 0,
         }
     }
 
@@ -267,6 +289,7 @@ impl Chip {
             }
         }
         self.cache = StepCache::new(&p);
+        self.block_cache_fresh = false;
         self.topology = Topology::new(&p);
         for n in 0..NEURONS {
             self.refractory_cycles[n] = self.routing.refractory_cycles(n);
@@ -284,52 +307,180 @@ impl Chip {
     }
 
     /// Run from `from` to `to` (FPGA cycles); recorded spikes and MADC samples go to `out`.
+    /// Whole blocks of [`BLOCK`] cycles take the fast path ([`fast`]) unless `exact` is
+    /// set or the compartments are coupled or fire on input (bypass).
     pub fn advance(&mut self, regs: &RegisterFile, from: u64, to: u64, out: &mut Vec<Event>) {
         let waiting = to > from + 1;
-        for t in from..to {
+        let block = BLOCK as u64;
+        let mut t = from;
+        while t < to {
             if !self.analog_on() && self.routing.idle() && !self.adc.madc_active() {
                 return; // nothing on the chip can change until the next write
             }
             self.refresh_when(regs, t, waiting && t == from);
-            self.routing
-                .step(t, &mut self.exc_in, &mut self.inh_in, out);
-            if self.analog_on() {
-                let cfg = StepConfig {
-                    params: &self.params,
-                    cache: &self.cache,
-                    topology: &self.topology,
-                    adapt_pulse: &self.adapt_pulse,
-                    refractory_cycles: &self.refractory_cycles,
-                    reset_release: &self.reset_release,
-                };
-                let io = StepIo {
-                    exc_in: &mut self.exc_in,
-                    inh_in: &mut self.inh_in,
-                    fired: &mut self.fired,
-                    current: &mut self.current,
-                };
-                neuron::step(t, &mut self.state, &mut self.noise, &cfg, io);
-                self.updates += NEURONS as u64;
-                if !self.fired.is_empty() {
-                    self.routing.neuron_spikes(t, &self.fired);
-                }
-            }
-            if self.adc.madc_active() {
-                let signal = self.readout_signal();
-                self.adc.step(t, &|| signal, out);
+            let fast = !self.exact
+                && self.analog_on()
+                && t % block == 0
+                && t >= self.fine_until
+                && t + block <= to
+                && self.topology.trivial
+                && !self.cache.any_bypass;
+            if fast {
+                self.advance_block(t, out);
+                t += block;
+            } else {
+                self.cycle(t, out);
+                t += 1;
             }
         }
     }
 
-    /// The voltage the MADC sees: the first neuron whose readout is enabled, through its
-    /// readout source (membrane, synaptic inputs as voltages over 1 MOhm, adaptation).
-    fn readout_signal(&self) -> Option<f64> {
-        let n = self.params.readout_on.iter().position(|&on| on)?;
-        Some(match self.params.readout_source[n] {
-            0 => self.state.v[n],
-            1 => 0.6 + self.state.i_exc[n] * 1e6,
-            2 => 0.6 - self.state.i_inh[n] * 1e6,
-            _ => 0.6 + self.state.w[n] * 1e6,
-        })
+    /// One cycle of the reference: routing, every compartment, the MADC.
+    fn cycle(&mut self, t: u64, out: &mut Vec<Event>) {
+        self.routing
+            .step(t, &mut self.exc_in, &mut self.inh_in, out);
+        if self.analog_on() {
+            let cfg = StepConfig {
+                params: &self.params,
+                cache: &self.cache,
+                topology: &self.topology,
+                adapt_pulse: &self.adapt_pulse,
+                refractory_cycles: &self.refractory_cycles,
+                reset_release: &self.reset_release,
+            };
+            let io = StepIo {
+                exc_in: &mut self.exc_in,
+                inh_in: &mut self.inh_in,
+                fired: &mut self.fired,
+                current: &mut self.current,
+            };
+            neuron::step(t, &mut self.state, self.seed, &cfg, io);
+            self.updates += NEURONS as u64;
+            if !self.fired.is_empty() {
+                self.routing.neuron_spikes(t, &self.fired);
+            }
+        }
+        if self.adc.madc_active() {
+            let signal = self.readout_signal();
+            self.adc.step(t, &|| signal, out);
+        }
     }
+
+    /// Cycles `t0 .. t0 + BLOCK` on the fast path (see [`fast`]).
+    fn advance_block(&mut self, t0: u64, out: &mut Vec<Event>) {
+        if !self.block_cache_fresh {
+            self.block_cache = BlockCache::new(&self.params, &self.cache);
+            self.scratch.release.copy_from_slice(&self.reset_release);
+            self.block_cache_fresh = true;
+        }
+        let madc = self.adc.madc_active();
+        let readout = if madc {
+            self.params.readout_on.iter().position(|&on| on)
+        } else {
+            None
+        };
+        let key = neuron::noise_key(self.seed, t0);
+        let amp = neuron::noise_amplitude();
+        let backend = fast::Backend { readout };
+        fast::plan(
+            &self.state,
+            &self.params,
+            &self.cache,
+            &self.block_cache,
+            &backend,
+            (key, amp),
+            &mut self.scratch,
+        );
+        let (p, k, sc) = (&self.params, &self.cache, &mut self.scratch);
+        for j in 0..BLOCK {
+            let t = t0 + j as u64;
+            let before = self.routing.delivered();
+            self.routing
+                .step(t, &mut self.exc_in, &mut self.inh_in, out);
+            if self.routing.delivered() != before {
+                for n in 0..NEURONS {
+                    let (e, i) = (self.exc_in[n], self.inh_in[n]);
+                    if (e != 0.0 || i != 0.0) && !sc.candidate[n] {
+                        let xe = e as f64 * p.scale_exc[n];
+                        let xi = i as f64 * p.scale_inh[n];
+                        fast::absorb(n, j, xe, xi, &self.block_cache, sc);
+                        self.exc_in[n] = 0.0;
+                        self.inh_in[n] = 0.0;
+                    }
+                }
+            }
+            self.fired.clear();
+            for &n in &sc.candidates {
+                let kick = (j == 0).then(|| sc.kick[n]);
+                let release = self.reset_release[n];
+                let s = &mut self.state;
+                if fast::fine_one(
+                    n,
+                    s,
+                    p,
+                    k,
+                    release,
+                    kick,
+                    &mut self.exc_in,
+                    &mut self.inh_in,
+                ) {
+                    self.fired.push(n);
+                    s.refractory[n] = self.refractory_cycles[n].max(1);
+                    if p.adapt_on[n] && self.adapt_pulse[n] {
+                        s.w[n] += p.b[n];
+                    }
+                }
+            }
+            if !self.fired.is_empty() {
+                self.routing.neuron_spikes(t, &self.fired);
+            }
+            if madc {
+                let signal = readout_signal(p, &self.state);
+                self.adc.step(t, &|| signal, out);
+            }
+        }
+        fast::finish(&mut self.state, sc);
+        // A compartment that could not fire by the margins but ends above threshold
+        // (an input much larger than the margin): it fires now, at the block's end.
+        self.fired.clear();
+        for n in 0..NEURONS {
+            let s = &mut self.state;
+            if !sc.candidate[n] && p.fire[n] && s.refractory[n] == 0 && s.v[n] >= p.v_thresh[n] {
+                self.fired.push(n);
+                s.refractory[n] = self.refractory_cycles[n].max(1);
+                if p.adapt_on[n] && self.adapt_pulse[n] {
+                    s.w[n] += p.b[n];
+                }
+            }
+        }
+        if !self.fired.is_empty() {
+            self.block_stats.late += self.fired.len() as u64;
+            self.routing
+                .neuron_spikes(t0 + BLOCK as u64 - 1, &self.fired);
+        }
+        let fine = sc.candidates.len() as u64;
+        if sc.candidates.len() > BUSY_CANDIDATES {
+            self.fine_until = t0 + BUSY_PAUSE_CYCLES;
+        }
+        self.block_stats.blocks += 1;
+        self.block_stats.fine += fine;
+        self.block_stats.coarse += NEURONS as u64 - fine;
+        self.updates += (NEURONS * BLOCK) as u64;
+    }
+
+    fn readout_signal(&self) -> Option<f64> {
+        readout_signal(&self.params, &self.state)
+    }
+}
+
+/// The voltage the MADC sees: the first neuron whose readout is enabled, through its
+/// readout source (membrane, synaptic inputs as voltages over 1 MOhm, adaptation).
+fn readout_signal(p: &NeuronParams, s: &NeuronState) -> Option<f64> {
+    let n = p.readout_on.iter().position(|&on| on)?;
+    Some(match p.readout_source[n] {
+        0 => s.v[n],
+        1 => 0.6 + s.i_exc[n] * 1e6,
+        2 => 0.6 - s.i_inh[n] * 1e6,
+        _ => 0.6 + s.w[n] * 1e6,
+    })
 }

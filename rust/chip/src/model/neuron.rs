@@ -42,7 +42,6 @@ impl NeuronState {
 }
 
 use super::analog::NeuronParams;
-use super::rng::Rng;
 use super::{COLUMNS, DT, NEURONS};
 
 /// Membrane noise per step, V (a stationary spread of about 1 mV at tau_mem = 10 us).
@@ -235,17 +234,40 @@ pub fn fast_exp(x: f64) -> f64 {
     poly * f64::from_bits(((ki + 1023) as u64) << 52)
 }
 
-/// A cheap, roughly normal deviate: the sum of four 16-bit uniforms, centred and scaled
-/// to unit variance (Irwin-Hall). One u64 per call.
-fn approx_normal(r: &mut Rng) -> f64 {
-    let x = r.next_u64();
-    let s = (x & 0xFFFF) + ((x >> 16) & 0xFFFF) + ((x >> 32) & 0xFFFF) + (x >> 48);
-    (s as f64 / 65535.0 - 2.0) * 1.732_050_8
+/// Temporal membrane noise: a kick every [`NOISE_EVERY`] cycles (at `t % NOISE_EVERY ==
+/// 0`), uniform with unit variance times `NOISE_STEP_V * sqrt(NOISE_EVERY)` (the same
+/// diffusion as a kick every cycle; over a membrane time constant hundreds of kicks add
+/// up, so their shape does not matter). Counter-based: the kick of neuron `n` at cycle
+/// `t` is a hash of (seed, t, n), so it does not depend on which path, thread or order
+/// computes it, and it costs a few integer operations that vectorise.
+pub const NOISE_EVERY: u64 = 8;
+
+/// The per-cycle part of the noise key (one 64-bit hash per noisy cycle).
+#[inline]
+pub fn noise_key(seed: u64, t: u64) -> u32 {
+    let mut z = seed ^ t.wrapping_mul(0x9E37_79B9_7F4A_7C15) ^ 0x004E_015E;
+    z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+    (z ^ (z >> 31)) as u32
 }
 
-/// Noise is drawn every [`NOISE_EVERY`] steps with sqrt(NOISE_EVERY) times the amplitude:
-/// the same diffusion, a quarter of the random numbers.
-pub const NOISE_EVERY: u64 = 4;
+/// Neuron `n`'s kick for a cycle's key: uniform on [-sqrt(3), sqrt(3)) (unit variance),
+/// from a 32-bit integer hash (only 32-bit multiplies, which AVX2 has).
+#[inline(always)]
+pub fn noise_kick(key: u32, n: usize) -> f64 {
+    let mut x = key ^ (n as u32).wrapping_mul(0x9E37_79B9);
+    x ^= x >> 16;
+    x = x.wrapping_mul(0x7FEB_352D);
+    x ^= x >> 15;
+    x = x.wrapping_mul(0x846C_A68B);
+    x ^= x >> 16;
+    (x as f64 * (1.0 / 4_294_967_296.0) - 0.5) * 3.464_101_615_137_754_6
+}
+
+/// Amplitude of one kick, V.
+pub fn noise_amplitude() -> f64 {
+    NOISE_STEP_V * (NOISE_EVERY as f64).sqrt()
+}
 
 /// What a step reads and leaves alone: the parameters, the factors derived from them, the
 /// wiring, and the digital backend's per-circuit settings (all change only when the
@@ -278,7 +300,7 @@ pub struct StepIo<'a> {
 }
 
 /// One step of every compartment at cycle `t`.
-pub fn step(t: u64, s: &mut NeuronState, noise: &mut Rng, cfg: &StepConfig, io: StepIo) {
+pub fn step(t: u64, s: &mut NeuronState, noise: u64, cfg: &StepConfig, io: StepIo) {
     #[cfg(target_arch = "x86_64")]
     {
         if std::arch::is_x86_feature_detected!("avx2") {
@@ -295,7 +317,7 @@ pub fn step(t: u64, s: &mut NeuronState, noise: &mut Rng, cfg: &StepConfig, io: 
 
 #[cfg(target_arch = "x86_64")]
 #[target_feature(enable = "avx2")]
-unsafe fn step_avx2(t: u64, s: &mut NeuronState, noise: &mut Rng, cfg: &StepConfig, io: StepIo) {
+unsafe fn step_avx2(t: u64, s: &mut NeuronState, noise: u64, cfg: &StepConfig, io: StepIo) {
     step_body(t, s, noise, cfg, io)
 }
 
@@ -304,7 +326,7 @@ unsafe fn step_avx2(t: u64, s: &mut NeuronState, noise: &mut Rng, cfg: &StepConf
 // branch-free where it can be, so that it vectorises.
 #[allow(clippy::needless_range_loop)]
 #[inline(always)]
-fn step_body(t: u64, s: &mut NeuronState, noise: &mut Rng, cfg: &StepConfig, io: StepIo) {
+fn step_body(t: u64, s: &mut NeuronState, noise: u64, cfg: &StepConfig, io: StepIo) {
     let StepConfig {
         params: p,
         cache: k,
@@ -409,7 +431,8 @@ fn step_body(t: u64, s: &mut NeuronState, noise: &mut Rng, cfg: &StepConfig, io:
         refr[j] = refr[j].saturating_sub(1);
     }
     let noisy = t % NOISE_EVERY == 0;
-    let amp = NOISE_STEP_V * (NOISE_EVERY as f64).sqrt();
+    let amp = noise_amplitude();
+    let key = noise_key(noise, t);
     if topo.trivial {
         // Sliced up front like the arrays above: reached through `cfg`, `k` carries no
         // no-alias guarantee, and indexing `k.dt_over_c` in the loop would reload it
@@ -419,12 +442,12 @@ fn step_body(t: u64, s: &mut NeuronState, noise: &mut Rng, cfg: &StepConfig, io:
             v[j] = (v[j] + current[j] * dt_over_c[j]).clamp(V_MIN, V_MAX);
         }
         if noisy {
-            for v in v.iter_mut() {
-                *v = (*v + amp * approx_normal(noise)).clamp(V_MIN, V_MAX);
+            for (j, v) in v.iter_mut().enumerate() {
+                *v = (*v + amp * noise_kick(key, j)).clamp(V_MIN, V_MAX);
             }
         }
     } else {
-        coupled_update(s, p, k, topo, current, noise, if noisy { amp } else { 0.0 });
+        coupled_update(s, p, k, topo, current, key, if noisy { amp } else { 0.0 });
     }
     // Most steps have no spike: a vectorisable scan first, the scalar loop only if needed.
     let (fire, thresh, vv, rr) = (
@@ -479,7 +502,7 @@ fn coupled_update(
     k: &StepCache,
     topo: &Topology,
     current: &[f64],
-    noise: &mut Rng,
+    key: u32,
     amp: f64,
 ) {
     let nodes = topo.members.len();
@@ -524,7 +547,7 @@ fn coupled_update(
             continue;
         }
         let kick = if amp > 0.0 {
-            amp * approx_normal(noise)
+            amp * noise_kick(key, m[0])
         } else {
             0.0
         };
