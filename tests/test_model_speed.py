@@ -9,8 +9,8 @@ import numpy.typing as npt
 import pytest
 
 from bss_host import Program, connect, presets
-from bss_host.transports.sim import parse_sim_url
 from bss_host.errors import InputError
+from bss_host.transports.sim import parse_sim_url
 from bss_host.units import FPGA_CYCLES_PER_US, NEURONS
 
 SETTLE_US = presets.SETTLE_US + 600
@@ -51,7 +51,7 @@ def test_fast_path_matches_reference(regime: str) -> None:
     assert counts_e.sum() > 5 * NEURONS, "the regime must fire"
     assert np.mean(counts_f == counts_e) >= 0.97
     diffs, isis = [], []
-    for f, e in zip(fast, exact):
+    for f, e in zip(fast, exact, strict=True):
         if len(f) == len(e) and len(e) > 1:
             diffs.append(np.abs(f - e))
             isis.append(np.full(len(e), np.median(np.diff(e))))
@@ -62,7 +62,7 @@ def test_fast_path_matches_reference(regime: str) -> None:
 def test_fast_path_is_reproducible() -> None:
     a = spikes("sim:?seed=3", "adapting")
     b = spikes("sim:?seed=3", "adapting")
-    assert all(np.array_equal(x, y) for x, y in zip(a, b))
+    assert all(np.array_equal(x, y) for x, y in zip(a, b, strict=True))
 
 
 def test_exact_option() -> None:
@@ -70,3 +70,73 @@ def test_exact_option() -> None:
     assert parse_sim_url("sim:")[2] is False
     with pytest.raises(InputError, match="exact"):
         parse_sim_url("sim:?exact=yes")
+
+
+def psp(url: str) -> npt.NDArray[np.float64]:
+    """Membranes of four neurons (through one driver and synapses of weight 63) sampled
+    every 0.4 us for 40 us after one event, from the model's state."""
+    from bss_host.config import Chip  # noqa: F401 - the presets build one
+    from bss_host.coords import SynapseDriver
+
+    chip = presets.setup_chip(config={"enable_fire": 0})
+    drv = chip.drivers[SynapseDriver(0, 1)]
+    drv.enable_receiver, drv.row_address_compare_mask, drv.row_mode_top = 1, 0x1F, 1
+    chip.synapses.weight[0, 2, [10, 11, 200, 201]] = 63
+    chip.synapses.label[0, 2, [10, 11, 200, 201]] = 7
+    conn = connect(url)
+    conn.apply(chip)
+    conn.run(Program().wait(us=SETTLE_US))
+    assert conn.model is not None
+    trace = []
+    conn.run(Program().timer_reset().inject([7], us=[1.0]).wait_until(us=1.0))
+    for _ in range(100):
+        conn.run(Program().wait(us=0.4))
+        trace.append(conn.model.introspect_state()["v"][[10, 11, 200, 201]].copy())
+    conn.close()
+    return np.array(trace)
+
+
+def test_psp_peak_and_time_to_peak_agree_within_one_percent() -> None:
+    fast, exact = psp("sim:?seed=2"), psp("sim:?seed=2&exact=1")
+    for f, e in zip(fast.T, exact.T, strict=True):
+        base_f, base_e = f[0], e[0]
+        peak_f, peak_e = (f - base_f).max(), (e - base_e).max()
+        assert peak_e > 1e-3, "the PSP must be visible above the noise"
+        assert abs(peak_f - peak_e) <= 0.01 * peak_e
+        assert abs(int(np.argmax(f)) - int(np.argmax(e))) <= max(1, 0.01 * np.argmax(e))
+
+
+def cadc_and_madc(url: str) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]]:
+    """Resting membranes read by the CADC (all 512, 20 reads 5 us apart) and one neuron's
+    MADC trace (2000 samples)."""
+    from tests.test_model import cadc_membranes
+
+    chip = presets.setup_chip(config={"enable_fire": 0})
+    chip.neurons.readout.enable_buffered[5] = 1
+    chip.neurons.readout.enable_amplifier[5] = 1
+    chip.madc.number_of_samples = 2000
+    conn = connect(url)
+    conn.apply(chip)
+    conn.run(Program().wait(us=SETTLE_US))
+    reads = []
+    for _ in range(20):
+        conn.run(Program().wait(us=5))
+        reads.append(cadc_membranes(conn))
+    p = Program().record_events()
+    p.write("madc_control", wake_up=1, start_recording=1)
+    p.wait(us=80)
+    madc = conn.run(p).madc["value"].astype(np.float64)
+    conn.close()
+    return np.concatenate(reads), madc
+
+
+def test_cadc_and_madc_readings_are_unchanged_in_distribution() -> None:
+    cadc_f, madc_f = cadc_and_madc("sim:?seed=4")
+    cadc_e, madc_e = cadc_and_madc("sim:?seed=4&exact=1")
+    # Per neuron: the same mean within the CADC's own noise (1.2 LSB / sqrt(20 reads)),
+    # and the same spread over reads.
+    assert np.median(np.abs(cadc_f.mean(axis=0) - cadc_e.mean(axis=0))) < 0.5
+    assert 0.8 < cadc_f.std(axis=0).mean() / cadc_e.std(axis=0).mean() < 1.25
+    assert len(madc_f) == len(madc_e) >= 1900
+    assert abs(madc_f.mean() - madc_e.mean()) < 1.0
+    assert 0.8 < madc_f.std() / madc_e.std() < 1.25
