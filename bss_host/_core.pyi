@@ -258,8 +258,14 @@ def wire_decode_responses(payload: bytes) -> list[tuple[Any, ...]]: ...
 @final
 class EmulatorSession:
     def __new__(
-        cls, seed: int = 0, window: int = 64, max_payload: int = 65536, rto_us: int = 20000,
+        cls,
+        seed: int = 0,
+        window: int = 64,
+        max_payload: int = 65536,
+        rto_us: int = 20000,
         exact: bool = False,
+        noise: float = 1.0,
+        mismatch: float = 1.0,
     ) -> EmulatorSession: ...
     def exchange(self, data: bytes, now: float) -> bytes: ...
     def next_timeout(self, now: float) -> float | None: ...

@@ -66,8 +66,9 @@ def test_fast_path_is_reproducible() -> None:
 
 
 def test_exact_option() -> None:
-    assert parse_sim_url("sim:?seed=2&exact=1") == (2, "report", True)
-    assert parse_sim_url("sim:")[2] is False
+    o = parse_sim_url("sim:?seed=2&exact=1")
+    assert (o.seed, o.ppu_traps, o.exact) == (2, "report", True)
+    assert parse_sim_url("sim:").exact is False
     with pytest.raises(InputError, match="exact"):
         parse_sim_url("sim:?exact=yes")
 

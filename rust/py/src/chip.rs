@@ -6,7 +6,7 @@ use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyDict};
 
 use crate::convert;
-use crate::errors::{bad_link_config, OrPy};
+use crate::errors::{bad_link_config, InputError, OrPy};
 use crate::wire::link_config;
 
 /// The device end: link plus the chip model. Times are `time.monotonic()` seconds.
@@ -21,11 +21,31 @@ fn us(now: f64) -> u64 {
 #[pymethods]
 impl EmulatorSession {
     #[new]
-    #[pyo3(signature = (seed=0, window=64, max_payload=65536, rto_us=20000, exact=false))]
-    fn new(seed: u64, window: u16, max_payload: u32, rto_us: u64, exact: bool) -> PyResult<Self> {
+    #[pyo3(signature = (seed=0, window=64, max_payload=65536, rto_us=20000, exact=false,
+                        noise=1.0, mismatch=1.0))]
+    #[allow(clippy::too_many_arguments)] // the Python constructor's keyword arguments
+    fn new(
+        seed: u64,
+        window: u16,
+        max_payload: u32,
+        rto_us: u64,
+        exact: bool,
+        noise: f64,
+        mismatch: f64,
+    ) -> PyResult<Self> {
+        for (name, s) in [("noise", noise), ("mismatch", mismatch)] {
+            if !(s.is_finite() && s >= 0.0) {
+                return Err(InputError::new_err(format!(
+                    "{name}={s}; allowed: a finite scale >= 0 (1.0: the model as documented)"
+                )));
+            }
+        }
         let cfg = link_config(window, max_payload, rto_us)?;
         let mut e = Emulator::with_seed(cfg, seed).map_err(bad_link_config)?;
-        e.executor.chip.exact = exact;
+        let chip = &mut e.executor.chip;
+        chip.exact = exact;
+        chip.set_noise_scale(noise);
+        chip.set_mismatch_scale(mismatch);
         Ok(EmulatorSession(e))
     }
     fn exchange<'py>(&mut self, py: Python<'py>, data: &[u8], now: f64) -> Bound<'py, PyBytes> {

@@ -164,18 +164,14 @@ pub struct Adcs {
     madc_gain: f64,
     madc_offset: f64,
     madc_noise: Rng,
+    /// Scale of the temporal noise of both converters (1.0: as modelled).
+    pub noise_scale: f64,
 }
 
 impl Adcs {
     /// `seed`: chip seed for the fixed pattern (per-channel analog offsets, MADC gain/offset) and noise.
     pub fn new(seed: u64) -> Self {
-        let mut r = Rng::new(seed, TAG_CADC_OFFSET);
-        let analog_offset = (0..CADC_CHANNELS)
-            .map(|_| CADC_OFFSET_SIGMA * r.normal())
-            .collect();
-        let mut m = Rng::new(seed, TAG_MADC_PATTERN);
-        let madc_gain = m.lognormal(MADC_GAIN_SIGMA);
-        let madc_offset = MADC_OFFSET_SIGMA * m.normal();
+        let (analog_offset, madc_gain, madc_offset) = Self::fixed_pattern(seed, 1.0);
         Adcs {
             cadc_config: [0; CADCS],
             digital_offset: vec![0; CADC_CHANNELS],
@@ -189,7 +185,28 @@ impl Adcs {
             madc_gain,
             madc_offset,
             madc_noise: Rng::new(seed, TAG_MADC_NOISE),
+            noise_scale: 1.0,
         }
+    }
+
+    /// The converters' fixed pattern from the chip seed: CADC channel offsets, MADC gain
+    /// and offset, each deviation scaled by `s` (as
+    /// [`crate::model::mismatch::Mismatch::scaled`] does the neurons').
+    fn fixed_pattern(seed: u64, s: f64) -> (Vec<f64>, f64, f64) {
+        let mut r = Rng::new(seed, TAG_CADC_OFFSET);
+        let analog_offset = (0..CADC_CHANNELS)
+            .map(|_| s * CADC_OFFSET_SIGMA * r.normal())
+            .collect();
+        let mut m = Rng::new(seed, TAG_MADC_PATTERN);
+        let madc_gain = m.lognormal(MADC_GAIN_SIGMA).powf(s);
+        let madc_offset = s * MADC_OFFSET_SIGMA * m.normal();
+        (analog_offset, madc_gain, madc_offset)
+    }
+
+    /// Regenerate the fixed pattern for `seed` with its deviations scaled by `s`; the
+    /// converters' configuration is kept.
+    pub fn set_fixed_pattern_scale(&mut self, seed: u64, s: f64) {
+        (self.analog_offset, self.madc_gain, self.madc_offset) = Self::fixed_pattern(seed, s);
     }
 
     /// Reset words of `madc_config` (from the map's field resets).
@@ -395,7 +412,7 @@ impl Adcs {
         }
         let ch = channel_index(synram, channel, column);
         let analog = self.analog_offset.get(ch).copied().unwrap_or(0.0);
-        let noise = CADC_NOISE_SIGMA * self.cadc_noise.normal();
+        let noise = self.noise_scale * CADC_NOISE_SIGMA * self.cadc_noise.normal();
         let x = (v - r.v0) / r.lsb + analog + noise;
         // NaN (lsb 0, NaN input) converts to 0; infinities clamp.
         let code = x.floor().clamp(0.0, 255.0) as i32;
@@ -464,7 +481,7 @@ impl Adcs {
     }
 
     fn convert(&mut self, v: f64) -> u16 {
-        let noise = MADC_NOISE_SIGMA * self.madc_noise.normal();
+        let noise = self.noise_scale * MADC_NOISE_SIGMA * self.madc_noise.normal();
         let x = v / MADC_FULL_SCALE * 1023.0 * self.madc_gain + self.madc_offset + noise;
         // NaN converts to 0; infinities clamp.
         x.round().clamp(0.0, 1023.0) as u16

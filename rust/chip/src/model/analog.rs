@@ -185,6 +185,9 @@ pub mod row {
 /// The true parameters of every compartment, SI units. What the introspection API shows.
 #[derive(Debug, Clone, Default)]
 pub struct NeuronParams {
+    /// Membrane noise kick amplitude, V (see `neuron::noise_amplitude`), times the
+    /// chip's noise scale; set by the chip after each derivation.
+    pub noise_amp: f64,
     pub c_mem: Vec<f64>,
     pub g_leak: Vec<f64>,
     pub e_leak: Vec<f64>,

@@ -55,6 +55,9 @@ pub struct Mismatch {
     pub c_gain: PerNeuron,
 }
 
+/// Nominal intrinsic membrane capacitance, F.
+pub const C_INTRINSIC_NOMINAL: f64 = 0.2e-12;
+
 fn normal(seed: u64, tag: u64, sigma: f64) -> PerNeuron {
     let mut r = Rng::new(seed, tag);
     (0..NEURONS).map(|_| sigma * r.normal()).collect()
@@ -102,9 +105,89 @@ impl Mismatch {
             g_icc: lognormal(seed, 32, 0.25),
             c_intrinsic: lognormal(seed, 33, 0.15)
                 .iter()
-                .map(|g| 0.2e-12 * g)
+                .map(|g| C_INTRINSIC_NOMINAL * g)
                 .collect(),
             c_gain: lognormal(seed, 34, 0.03),
+        }
+    }
+}
+
+impl Mismatch {
+    /// The same fixed pattern with every deviation scaled by `s` (1.0: as made; 0.0: an
+    /// ideal chip; 2.0: twice the spread). Offsets scale linearly, gains around 1 in
+    /// their logarithm (lognormal spreads stay lognormal), quadrant gains around 1.
+    pub fn scaled(mut self, s: f64) -> Self {
+        if s == 1.0 {
+            return self; // bit for bit as made (1 + (x - 1) need not round back to x)
+        }
+        let linear = |x: &mut f64| *x *= s;
+        let around_one = |x: &mut f64| *x = 1.0 + s * (*x - 1.0);
+        let log = |x: &mut f64| *x = x.powf(s);
+        self.capmem_v_gain.iter_mut().for_each(around_one);
+        self.capmem_i_gain.iter_mut().for_each(around_one);
+        self.syn_dac_gain.iter_mut().for_each(around_one);
+        self.cadc_slope_gain.iter_mut().for_each(around_one);
+        self.sf_drop.iter_mut().for_each(linear);
+        self.cadc_v0.iter_mut().for_each(linear);
+        for offsets in [
+            &mut self.leak_offset,
+            &mut self.leak_offset_bias,
+            &mut self.reset_offset,
+            &mut self.threshold_offset,
+            &mut self.exc_offset,
+            &mut self.inh_offset,
+            &mut self.adapt_offset,
+            &mut self.exp_offset,
+        ] {
+            offsets.iter_mut().for_each(linear);
+        }
+        for gains in [
+            &mut self.g_leak,
+            &mut self.g_reset,
+            &mut self.tau_exc,
+            &mut self.tau_inh,
+            &mut self.gm_exc,
+            &mut self.gm_inh,
+            &mut self.a,
+            &mut self.b,
+            &mut self.tau_w,
+            &mut self.exp_strength,
+            &mut self.delta_t,
+            &mut self.i_offset,
+            &mut self.g_icc,
+            &mut self.c_gain,
+        ] {
+            gains.iter_mut().for_each(log);
+        }
+        // The intrinsic capacitance is a nominal value times a lognormal gain.
+        self.c_intrinsic
+            .iter_mut()
+            .for_each(|c| *c = C_INTRINSIC_NOMINAL * (*c / C_INTRINSIC_NOMINAL).powf(s));
+        self
+    }
+}
+
+#[cfg(test)]
+mod scale_tests {
+    use super::*;
+
+    #[test]
+    fn scaling_by_one_changes_nothing_and_by_zero_makes_an_ideal_chip() {
+        let m = Mismatch::new(7);
+        let same = Mismatch::new(7).scaled(1.0);
+        assert_eq!(m.g_leak, same.g_leak);
+        assert_eq!(m.leak_offset, same.leak_offset);
+        let ideal = Mismatch::new(7).scaled(0.0);
+        assert!(ideal.g_leak.iter().all(|&g| g == 1.0));
+        assert!(ideal.leak_offset.iter().all(|&o| o == 0.0));
+        assert!(ideal.c_intrinsic.iter().all(|&c| c == C_INTRINSIC_NOMINAL));
+        assert!(ideal.capmem_v_gain.iter().all(|&g| g == 1.0));
+        let double = Mismatch::new(7).scaled(2.0);
+        for (d, o) in double.leak_offset.iter().zip(&m.leak_offset) {
+            assert!((d - 2.0 * o).abs() < 1e-15);
+        }
+        for (d, g) in double.g_leak.iter().zip(&m.g_leak) {
+            assert!((d.ln() - 2.0 * g.ln()).abs() < 1e-12);
         }
     }
 }

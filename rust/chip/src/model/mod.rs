@@ -91,6 +91,10 @@ pub struct Chip {
     /// Integrate with the fine-step reference only (every compartment every cycle),
     /// never with the block fast path (`sim:?exact=1`).
     pub exact: bool,
+    /// Scale of the temporal noise (membranes, CADC, MADC); 1.0 is the model as
+    /// documented, 0.0 switches it off. Set with [`Chip::set_noise_scale`].
+    noise_scale: f64,
+
     block_cache: BlockCache,
     block_cache_fresh: bool,
     scratch: BlockScratch,
@@ -102,6 +106,26 @@ pub struct Chip {
 }
 
 impl Chip {
+    /// Scale the temporal noise: membrane kicks and both ADCs' conversion noise (1.0: as
+    /// modelled; 0.0: none, for comparison with a deterministic reference).
+    pub fn set_noise_scale(&mut self, s: f64) {
+        self.noise_scale = s;
+        self.adc.noise_scale = s;
+        self.params.noise_amp = neuron::noise_amplitude() * s;
+    }
+
+    /// Scale the fixed-pattern mismatch of neurons, CapMem, synapse DACs and ADCs
+    /// (1.0: as made from the seed; 0.0: an ideal chip). Takes effect at the next
+    /// derivation of the parameters, which it forces; the configuration is kept.
+    pub fn set_mismatch_scale(&mut self, s: f64) {
+        if s == 1.0 {
+            return;
+        }
+        self.mismatch = Mismatch::new(self.seed).scaled(s);
+        self.adc.set_fixed_pattern_scale(self.seed, s);
+        self.dirty = true;
+    }
+
     pub fn new(seed: u64) -> Self {
         Chip {
             seed,
@@ -125,6 +149,7 @@ impl Chip {
             current: vec![0.0; NEURONS],
             updates: 0,
             exact: false,
+            noise_scale: 1.0,
             block_cache: BlockCache::default(),
             block_cache_fresh: false,
             scratch: BlockScratch::default(),
@@ -297,6 +322,7 @@ impl Chip {
             self.reset_release[n] = self.routing.reset_release_cycles(n);
         }
         self.params = p;
+        self.params.noise_amp = neuron::noise_amplitude() * self.noise_scale;
         self.quads = q;
         self.dirty = false;
         self.derived_at = now;
@@ -380,7 +406,7 @@ impl Chip {
             None
         };
         let key = neuron::noise_key(self.seed, t0);
-        let amp = neuron::noise_amplitude();
+        let amp = self.params.noise_amp;
         let backend = fast::Backend { readout };
         fast::plan(
             &self.state,

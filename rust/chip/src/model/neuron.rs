@@ -431,7 +431,7 @@ fn step_body(t: u64, s: &mut NeuronState, noise: u64, cfg: &StepConfig, io: Step
         refr[j] = refr[j].saturating_sub(1);
     }
     let noisy = t % NOISE_EVERY == 0;
-    let amp = noise_amplitude();
+    let amp = p.noise_amp;
     let key = noise_key(noise, t);
     if topo.trivial {
         // Sliced up front like the arrays above: reached through `cfg`, `k` carries no
