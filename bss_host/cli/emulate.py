@@ -21,5 +21,7 @@ def cmd_emulate(args: argparse.Namespace) -> int:
         print(f"pty {where}" if args.pty else f"listening on {where}", flush=True)
 
     listen = None if args.pty else parse_listen(args.listen)
-    run_server(make_device(args.seed, args.ppu_traps), listen=listen, pty=args.pty, ready=ready)
+    device = make_device(args.seed, args.ppu_traps, noise=args.noise, mismatch=args.mismatch,
+                         exact=args.exact)
+    run_server(device, listen=listen, pty=args.pty, ready=ready)
     return 0

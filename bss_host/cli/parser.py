@@ -34,6 +34,16 @@ def _positive_float(text: str) -> float:
     return value
 
 
+def _scale(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
+    if not 0 <= value < float("inf"):
+        raise argparse.ArgumentTypeError(f"{text!r}: allowed a finite number >= 0")
+    return value
+
+
 def _nonnegative_int(text: str) -> int:
     try:
         value = int(text, 0)
@@ -131,6 +141,12 @@ def _add_emulate(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> No
     p.add_argument("--ppu-traps", choices=("report", "vector"), default="report",
                    help="PPU faults: stop the core and report them to the host (default), "
                         "or take the interrupt vectors as silicon does")
+    p.add_argument("--noise", type=_scale, default=1.0,
+                   help="scale of the model's temporal noise (0: none; default 1)")
+    p.add_argument("--mismatch", type=_scale, default=1.0,
+                   help="scale of the model's fixed-pattern mismatch (0: ideal; default 1)")
+    p.add_argument("--exact", action="store_true",
+                   help="the fine-step reference integration instead of the fast path")
     p.add_argument("-v", "--verbose", action="count", default=0,
                    help="log every transfer (debug level)")
     p.set_defaults(func=_handler("emulate", "cmd_emulate"))

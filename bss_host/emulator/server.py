@@ -66,17 +66,19 @@ class EmulatorDevice(Protocol):
         ...
 
 
-def make_device(seed: int, ppu_traps: str = "report") -> EmulatorDevice:
+def make_device(seed: int, ppu_traps: str = "report", *, noise: float = 1.0,
+                mismatch: float = 1.0, exact: bool = False) -> EmulatorDevice:
     """The chip emulator from the extension, seeded for its random mismatch and noise;
     ``ppu_traps`` is what a PPU fault does (``report``: stop and record it for the host,
-    ``vector``: take the interrupt vector as silicon does)."""
+    ``vector``: take the interrupt vector as silicon does); ``noise``, ``mismatch`` and
+    ``exact`` are the model switches of docs/model.md."""
     try:
         from bss_host._core import EmulatorSession
     except ImportError as e:
         raise EmulatorStartError(
             "this build of bss_host._core has no EmulatorSession; rebuild the extension"
         ) from e
-    session = EmulatorSession(seed=seed)
+    session = EmulatorSession(seed=seed, noise=noise, mismatch=mismatch, exact=exact)
     session.set_ppu_trap_policy(ppu_traps)
     device: EmulatorDevice = session
     return device

@@ -255,7 +255,7 @@ CLI_SCRIPT = textwrap.dedent(
         def disconnect(self):
             pass
 
-    emulate.make_device = lambda seed, ppu_traps="report": Echo()
+    emulate.make_device = lambda seed, ppu_traps="report", **switches: Echo()
     sys.exit(main(sys.argv[1:]))
     """
 )
