@@ -23,6 +23,7 @@ from pathlib import Path
 import pytest
 
 import bss_host
+from tests.support.emulator import emulator_process
 
 REPO = Path(__file__).resolve().parents[1]
 README = (REPO / "README.md").read_text()
@@ -65,16 +66,8 @@ def shell_commands() -> Iterator[tuple[int, str]]:
 
 @pytest.fixture(scope="module")
 def emulator() -> Iterator[str]:
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "bss_host.cli", "emulate", "--listen", "127.0.0.1:0"],
-        stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
-    assert proc.stdout is not None
-    ready = proc.stdout.readline()
-    m = re.fullmatch(r"listening on 127\.0\.0\.1:(\d+)\n", ready)
-    assert m, ready
-    yield m[1]
-    proc.terminate()
-    assert proc.wait(timeout=5) == 0
+    with emulator_process() as (_, port):
+        yield str(port)
 
 
 @pytest.fixture(scope="module")

@@ -9,6 +9,7 @@ import pytest
 from bss_host import connect, introspection
 from bss_host.errors import NotAModelError
 from bss_host.ppu import Ppu, PpuImage
+from tests.support.emulator import emulator_process
 
 EXIT_7 = "li r3, 7\nstw r3, 0x2ffc(0)\nwait\n"
 
@@ -52,23 +53,11 @@ def test_the_same_model_is_behind_every_wrapper(tmp_path: Path) -> None:
 
 
 def test_a_remote_emulator_is_not_a_model() -> None:
-    import subprocess
-    import sys
-
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "bss_host.cli", "emulate", "--listen", "127.0.0.1:0"],
-        stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
-    try:
-        assert proc.stdout is not None
-        port = proc.stdout.readline().rsplit(":", 1)[1].strip()
-        with connect(f"socket://127.0.0.1:{port}") as conn:
-            assert conn.model is None
-            with pytest.raises(NotAModelError, match="in-process model"):
-                introspection.neuron_parameters(conn)
-            ppu = Ppu(conn, "top")
-            ppu.load(PpuImage.assemble(EXIT_7))
-            r = ppu.run(timeout_us=1000)
-            assert r.exit_code == 7 and r.stats is None  # a board has no counters
-    finally:
-        proc.terminate()
-        proc.wait(timeout=5)
+    with emulator_process() as (_, port), connect(f"socket://127.0.0.1:{port}") as conn:
+        assert conn.model is None
+        with pytest.raises(NotAModelError, match="in-process model"):
+            introspection.neuron_parameters(conn)
+        ppu = Ppu(conn, "top")
+        ppu.load(PpuImage.assemble(EXIT_7))
+        r = ppu.run(timeout_us=1000)
+        assert r.exit_code == 7 and r.stats is None  # a board has no counters

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import socket
-import subprocess
-import sys
 import threading
 import time
 from typing import Any
@@ -19,6 +17,7 @@ from bss_host.connection import Connection, connect
 from bss_host.errors import PeerTimeoutError
 from bss_host.program import Program
 from bss_host.transports import FaultyTransport, SerialTransport, SimTransport
+from tests.support.emulator import emulator_process
 
 DRAM = 0x8400_0000
 
@@ -117,15 +116,7 @@ def test_silent_tcp_peer_times_out_at_connect() -> None:
 
 
 def test_emulator_killed_mid_program_gives_a_clear_error() -> None:
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "bss_host.cli", "emulate", "--listen", "127.0.0.1:0"],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.DEVNULL,
-        text=True,
-    )
-    try:
-        line = proc.stdout.readline()  # type: ignore[union-attr]
-        port = int(line.rsplit(":", 1)[1])
+    with emulator_process() as (proc, port):
         conn = connect(f"socket://127.0.0.1:{port}", timeout=5.0)
         n = 3_000_000
         p = Program().write_words(DRAM + np.arange(n, dtype=np.uint32), np.ones(n, np.uint32))
@@ -134,9 +125,6 @@ def test_emulator_killed_mid_program_gives_a_clear_error() -> None:
         with pytest.raises(errors.LinkError, match="socket://127.0.0.1"):
             conn.run(p)
         assert time.monotonic() - t0 < 6.0
-    finally:
-        proc.kill()
-        proc.wait()
 
 
 def test_rejected_handshake_is_a_typed_error() -> None:
@@ -228,14 +216,7 @@ def test_capture_feeds_the_dissector(tmp_path) -> None:  # noqa: ANN001
 def test_long_experiment_over_tcp_outlasts_the_host_timeout() -> None:
     from bss_host import presets
 
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "bss_host.cli", "emulate", "--listen", "127.0.0.1:0"],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.DEVNULL,
-        text=True,
-    )
-    try:
-        port = int(proc.stdout.readline().rsplit(":", 1)[1])  # type: ignore[union-attr]
+    with emulator_process() as (_, port):
         # The analog core on, 8 ms of hardware time: seconds of simulation, far longer
         # than the host's 1 s timeout. The emulator works in slices and keeps the link
         # alive in between, so the run completes.
@@ -249,6 +230,3 @@ def test_long_experiment_over_tcp_outlasts_the_host_timeout() -> None:
         assert time.monotonic() - t0 > 1.5  # it really outlasted the timeout
         assert t.value["value"] == 8000 * 125
         conn.close()
-    finally:
-        proc.kill()
-        proc.wait()

@@ -175,11 +175,13 @@ def setup_program(weights: npt.NDArray[np.int64], labels: npt.NDArray[np.int64],
     return p
 
 
-def run_chip(conn: Connection, repeats: int) -> tuple[list[float], list[int], int]:
-    """Wall times and recorded spikes per run, and how many neurons fired at all."""
+def run_chip(conn: Connection, repeats: int, duration_us: float = DURATION_US
+             ) -> tuple[list[float], list[int], int]:
+    """Wall times and recorded spikes per run of ``duration_us`` of hardware time, and how
+    many neurons fired at all."""
     walls, spikes, fired = [], [], set()
     for _ in range(repeats):
-        p = Program().record_events().timer_reset().wait_until(us=DURATION_US)
+        p = Program().record_events().timer_reset().wait_until(us=duration_us)
         p.record_events(False)
         p.build()
         t0 = time.perf_counter()

@@ -83,15 +83,7 @@ def build(conn: Connection, scenario: str, seed: int) -> None:
 
 
 def time_runs(conn: Connection, repeats: int) -> tuple[list[float], list[int]]:
-    walls, spikes = [], []
-    for _ in range(repeats):
-        p = Program().record_events().wait(us=RUN_US)
-        p.record_events(False)
-        p.build()
-        t0 = time.perf_counter()
-        res = conn.run(p)
-        walls.append(time.perf_counter() - t0)
-        spikes.append(len(res.spikes))
+    walls, spikes, _ = net.run_chip(conn, repeats, RUN_US)
     return walls, spikes
 
 
