@@ -16,10 +16,9 @@ import pytest
 
 from bss_host import REGMAP, Program, connect, presets
 from bss_host.connection import Connection
-from bss_host.coords import CrossbarNode, SynapseDriver
 from bss_host.ppu import Ppu
 from bss_host.ppu.build import build_image, example
-from bss_host.ppu.kernels import correlation_offsets
+from bss_host.ppu.kernels import correlation_offsets, pairing_chip
 from bss_host.regmap import quads_by_column
 
 SYN_SHAPE = (2, 256, 256)
@@ -33,19 +32,7 @@ W0 = 20
 
 
 def network(conn: Connection) -> None:
-    fire = np.zeros(512, np.int64)
-    fire[np.concatenate([CAUSAL, ACAUSAL])] = 1
-    chip = presets.setup_chip(presets.neuron_cells(v_threshold=1022),  # only the bypass fires
-                              config={"enable_synaptic_input_inh": 0,
-                                      "enable_bypass_excitatory": fire})
-    for out in range(9):  # L2 channel 0 -> PADI bus DRIVER % 4 of block 0 only
-        blocked = out != DRIVER % 4
-        chip.crossbar[CrossbarNode(8, out)].mask = 0x3FFF if blocked else 0
-        chip.crossbar[CrossbarNode(8, out)].target = 0x3FFF if blocked else 0
-    drv = chip.drivers[SynapseDriver(0, DRIVER)]
-    drv.enable_receiver, drv.row_address_compare_mask = 1, 0x1F
-    drv.row_mode_top, drv.row_mode_bottom = "inhibitory", "excitatory"
-    chip.synapses.label[:] = 63
+    chip = pairing_chip(DRIVER, np.concatenate([CAUSAL, ACAUSAL]))
     for cols in (CAUSAL, ACAUSAL, CONTROL):
         chip.synapses.weight[0, PLASTIC_ROW, cols] = W0
         chip.synapses.label[0, PLASTIC_ROW, cols] = PRE
@@ -53,9 +40,6 @@ def network(conn: Connection) -> None:
     chip.synapses.label[0, TEACHER_ROW, CAUSAL] = TEACH_CAUSAL
     chip.synapses.weight[0, TEACHER_ROW, ACAUSAL] = 30
     chip.synapses.label[0, TEACHER_ROW, ACAUSAL] = TEACH_ACAUSAL
-    for kind in ("causal", "acausal"):
-        for e in range(4):
-            setattr(chip.correlation_switches, f"enable_internal_{kind}_{e}", 1)
     conn.apply(chip)
     p = Program().write_array("correlation_reset",
                               indices=np.arange(REGMAP["correlation_reset"].count), trigger=1)

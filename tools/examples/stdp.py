@@ -18,10 +18,9 @@ import argparse
 import numpy as np
 
 from bss_host import REGMAP, Program, connect, presets
-from bss_host.coords import CrossbarNode, SynapseDriver
 from bss_host.ppu import Ppu
 from bss_host.ppu.build import build_image, example
-from bss_host.ppu.kernels import correlation_offsets
+from bss_host.ppu.kernels import correlation_offsets, pairing_chip
 from bss_host.regmap import quads_by_column
 
 DRIVER = 2
@@ -40,26 +39,11 @@ def teacher_label(i: int) -> int:
 
 
 def setup(conn) -> None:  # noqa: ANN001
-    fire = np.zeros(512, np.int64)
-    fire[COLUMNS] = 1
-    chip = presets.setup_chip(presets.neuron_cells(v_threshold=1022),
-                              config={"enable_synaptic_input_inh": 0,
-                                      "enable_bypass_excitatory": fire})
-    for out in range(9):  # L2 input 0 -> the driver's PADI bus of block 0 only
-        blocked = out != DRIVER % 4
-        chip.crossbar[CrossbarNode(8, out)].mask = 0x3FFF if blocked else 0
-        chip.crossbar[CrossbarNode(8, out)].target = 0x3FFF if blocked else 0
-    drv = chip.drivers[SynapseDriver(0, DRIVER)]
-    drv.enable_receiver, drv.row_address_compare_mask = 1, 0x1F
-    drv.row_mode_top, drv.row_mode_bottom = "inhibitory", "excitatory"
-    chip.synapses.label[:] = 63
+    chip = pairing_chip(DRIVER, COLUMNS)
     chip.synapses.weight[0, PLASTIC_ROW, COLUMNS] = W0
     chip.synapses.label[0, PLASTIC_ROW, COLUMNS] = PRE
     chip.synapses.weight[0, TEACHER_ROW, COLUMNS] = 30
     chip.synapses.label[0, TEACHER_ROW, COLUMNS] = [teacher_label(i) for i in range(N)]
-    for kind in ("causal", "acausal"):
-        for e in range(4):
-            setattr(chip.correlation_switches, f"enable_internal_{kind}_{e}", 1)
     conn.apply(chip)
     p = Program().write_array("correlation_reset", trigger=1)
     p.wait(us=presets.SETTLE_US)
