@@ -10,7 +10,7 @@ raises these same classes (one mapping, ``rust/py/src/errors.rs``), so a traceba
     BssError
     ├── RegmapError (ValueError): UnknownNameError, IndexOutOfRangeError,
     │                             ValueOutOfRangeError, ShapeError, AccessError
-    ├── CoordinateError (ValueError)     a coordinate outside its range
+    ├── CoordinateError (ValueError, IndexError)  a coordinate outside its range
     ├── InputError (ValueError)          bad arguments that are not register values
     ├── ProgramError (ValueError): ProgramTooLargeError
     ├── TicketNotReadyError (RuntimeError)
@@ -82,8 +82,9 @@ class AccessError(RegmapError):
     """A write to a read-only register, or similar."""
 
 
-class CoordinateError(BssError, ValueError):
-    """A coordinate outside its range (or a sparse coordinate that does not exist)."""
+class CoordinateError(BssError, ValueError, IndexError):
+    """A coordinate or index outside its range (or a sparse coordinate that does not
+    exist). Both a ValueError and an IndexError, so either ``except`` catches it."""
 
 
 class InputError(BssError, ValueError):

@@ -38,7 +38,7 @@ from bss_host.coords import (
     Quadrant,
     SynapseDriver,
 )
-from bss_host.errors import UnknownNameError
+from bss_host.errors import CoordinateError, UnknownNameError
 
 
 class ChipReadback(NamedTuple):
@@ -85,7 +85,12 @@ class SynapseArray:
         self._image, self._field = image, field
 
     def __getitem__(self, key: Any) -> Any:  # noqa: ANN401 - numpy indexing
-        out = self._image.synapses[self._field][key]
+        try:
+            out = self._image.synapses[self._field][key]
+        except IndexError:
+            raise CoordinateError(f"synapses.{self._field}[{key!r}]: allowed indices "
+                                  "(hemisphere 0..1, row 0..255, column 0..255), slices or "
+                                  "masks") from None
         return out.copy() if isinstance(out, np.ndarray) else int(out)
 
     def __setitem__(self, key: Any, value: npt.ArrayLike) -> None:  # noqa: ANN401

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
-from bss_host.errors import InputError, ShapeError, ValueOutOfRangeError
+from bss_host.errors import CoordinateError, InputError, ShapeError, ValueOutOfRangeError
 from bss_host.regmap import REGMAP, Field, Register, WordStream, encode_synapses
 from bss_host.units import SYNAPSE_SHAPE
 
@@ -167,7 +167,12 @@ class ConfigImage:
             raise ValueOutOfRangeError(f"synapses.{field} = {bad}; allowed 0..{top}")
         target = self.synapses[field]
         try:
-            target[index] = np.broadcast_to(arr, np.shape(target[index]))  # type: ignore[index]
+            place = target[index]  # type: ignore[index]
+        except IndexError:
+            raise CoordinateError(f"synapses.{field}[{index!r}]: allowed indices (hemisphere "
+                                  "0..1, row 0..255, column 0..255), slices or masks") from None
+        try:
+            target[index] = np.broadcast_to(arr, np.shape(place))  # type: ignore[index]
         except ValueError:
             raise ShapeError(f"synapses.{field}: {arr.shape} values for "
                              f"{np.shape(target[index])} places") from None  # type: ignore[index]

@@ -61,12 +61,18 @@ class FieldView:
         return self._instances.shape
 
     def __getitem__(self, key: Any) -> Any:  # noqa: ANN401 - numpy indexing
-        out = self.values[_key(key)]
+        try:
+            out = self.values[_key(key)]
+        except IndexError:
+            raise index_error(self._label, key, len(self)) from None
         return int(out) if np.ndim(out) == 0 else out
 
     def __setitem__(self, key: Any, value: npt.ArrayLike) -> None:  # noqa: ANN401
-        self._image.set(self._register, self._field, self._instances[_key(key)], value,
-                        where=self._label)
+        try:
+            instances = self._instances[_key(key)]
+        except IndexError:
+            raise index_error(self._label, key, len(self)) from None
+        self._image.set(self._register, self._field, instances, value, where=self._label)
 
     def __iter__(self) -> Any:  # noqa: ANN401
         return iter(self.values.tolist())
@@ -90,10 +96,18 @@ class FieldView:
 
 
 def _key(key: Any) -> Any:  # noqa: ANN401
-    """Coordinates index by their enum; everything else as numpy does."""
+    """Coordinates (alone or in a list) index by their enum; everything else as numpy
+    does."""
     if isinstance(key, Coordinate):
         return key.enum
+    if isinstance(key, list | tuple) and key and all(isinstance(k, Coordinate) for k in key):
+        return np.array([k.enum for k in key], dtype=np.intp)
     return key
+
+
+def index_error(label: str, key: Any, size: int) -> CoordinateError:  # noqa: ANN401
+    return CoordinateError(f"{label}[{key!r}]: not an index of these {size} values; allowed "
+                           f"integers 0..{size - 1}, slices, boolean masks or coordinates")
 
 
 class InstanceView:

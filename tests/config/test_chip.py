@@ -163,3 +163,20 @@ def test_views_compare_element_wise_like_arrays() -> None:
     chip.synapses.weight[1, 2, 3] = 4
     assert (chip.synapses.weight == 4).sum() == 1
     assert np.asarray(chip.drivers.enable_receiver).shape == (256,)
+
+
+def test_indices_lists_of_coordinates_and_bad_indices() -> None:
+    from bss_host.errors import CoordinateError
+
+    chip = Chip.default()
+    chip.neurons.leak.v_leak[[AtomicNeuron(1, 0), AtomicNeuron(2, 1)]] = 5
+    assert chip.neurons.leak.v_leak[AtomicNeuron(2, 1)] == 5
+    assert chip.neurons.leak.v_leak[258] == 5  # enum = 256 row + column
+    for bad in (600, 1.5, "x"):
+        with pytest.raises(CoordinateError, match="allowed integers 0..511"):
+            chip.neurons.leak.v_leak[bad] = 1
+        with pytest.raises(IndexError):  # also an IndexError, for code that expects one
+            chip.neurons.leak.v_leak[bad]
+    with pytest.raises(CoordinateError, match="hemisphere 0..1"):
+        chip.synapses.weight[2, 0, 0] = 1
+    assert chip == chip.copy()
