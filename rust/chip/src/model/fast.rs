@@ -74,6 +74,95 @@ pub struct BlockCache {
     /// decay^BLOCK, contiguous.
     pub e_blk: Vec<f64>,
     pub i_blk: Vec<f64>,
+    /// Per mode [free, held], (V, w) after a block as affine forms of the block start
+    /// ([`Affine`]): the responses with the constant drive, the COBA factors (linear in
+    /// V) and the offsets folded in, so that the block setup reads few arrays.
+    pub affine: [[Affine; 2]; 2],
+    /// Per mode, the synaptic path factors P = a + b V at the block start.
+    pub gates: [Gates; 2],
+    /// The candidate bound V_th - margin, and `fire` as 0/1.
+    pub near_v: Vec<f64>,
+    /// 1 / D_T (a copy of the step cache's).
+    pub inv_delta_t: Vec<f64>,
+    pub fire: Vec<f64>,
+}
+
+/// One mode's block-end V (or w) of every compartment as a function of its block-start
+/// state: c0 + c1 V + cw w + (e0 + e1 V) i_e - (i0 + i1 V) i_i + n kick + x I_exp.
+#[derive(Debug, Clone, Default)]
+pub struct Affine {
+    pub c0: Vec<f64>,
+    pub c1: Vec<f64>,
+    pub cw: Vec<f64>,
+    pub e0: Vec<f64>,
+    pub e1: Vec<f64>,
+    pub i0: Vec<f64>,
+    pub i1: Vec<f64>,
+    pub n: Vec<f64>,
+    pub x: Vec<f64>,
+}
+
+/// One mode's synaptic path factors: P_e = ea + eb V, P_i = ia + ib V (the enable,
+/// the pause gate and the COBA scaling together).
+#[derive(Debug, Clone, Default)]
+pub struct Gates {
+    pub ea: Vec<f64>,
+    pub eb: Vec<f64>,
+    pub ia: Vec<f64>,
+    pub ib: Vec<f64>,
+}
+
+impl Gates {
+    fn new(p: &NeuronParams, k: &StepCache, held: bool) -> Self {
+        let n = p.c_mem.len();
+        let mut g = Gates::default();
+        for j in 0..n {
+            let open = 1.0 - k.pause_mask[j] * held as u8 as f64;
+            let (ce, ci) = (p.coba_exc[j], p.coba_inh[j]);
+            let (se, si) = (open * k.exc_mask[j], open * k.inh_mask[j]);
+            g.ea.push(se * (1.0 - ce + ce * p.e_rev_exc[j] * k.inv_exc_span[j]));
+            g.eb.push(-se * ce * k.inv_exc_span[j]);
+            g.ia.push(si * (1.0 - ci - ci * p.e_rev_inh[j] * k.inv_inh_span[j]));
+            g.ib.push(si * ci * k.inv_inh_span[j]);
+        }
+        g
+    }
+}
+
+impl Affine {
+    /// From one mode's responses of V (`w` false) or w: the membrane current is
+    /// F = fc + fv V + I_exp with the gates' path factors times the offsets in it.
+    #[allow(clippy::too_many_arguments)]
+    fn new(
+        p: &NeuronParams,
+        k: &StepCache,
+        g: &Gates,
+        held: bool,
+        [rv, rw, rf, re, ri, r1, rn]: [&[f64]; 7],
+    ) -> Self {
+        let n = p.c_mem.len();
+        let hf = held as u8 as f64;
+        let mut a = Affine::default();
+        for j in 0..n {
+            let open = 1.0 - k.pause_mask[j] * hf;
+            let fc = p.g_leak[j] * p.e_leak[j]
+                + p.i_offset[j]
+                + hf * p.g_reset[j] * p.v_reset[j]
+                + g.ea[j] * p.offset_exc[j]
+                - g.ia[j] * p.offset_inh[j];
+            let fv = g.eb[j] * p.offset_exc[j] - g.ib[j] * p.offset_inh[j];
+            a.c0.push(rf[j] * fc + r1[j]);
+            a.c1.push(rv[j] + rf[j] * fv);
+            a.cw.push(rw[j]);
+            a.e0.push(g.ea[j] * re[j]);
+            a.e1.push(g.eb[j] * re[j]);
+            a.i0.push(g.ia[j] * ri[j]);
+            a.i1.push(g.ib[j] * ri[j]);
+            a.n.push(rn[j]);
+            a.x.push(rf[j] * k.exp_mask[j] * open);
+        }
+        a
+    }
 }
 
 /// The linear recurrence of one compartment in one mode.
@@ -210,8 +299,32 @@ impl BlockCache {
                 i_at,
             };
         }
+        let gates = [Gates::new(p, k, false), Gates::new(p, k, true)];
         BlockCache {
+            affine: [0, 1].map(|m| {
+                let (r, g) = (&modes[m], &gates[m]);
+                [
+                    Affine::new(
+                        p,
+                        k,
+                        g,
+                        m == 1,
+                        [&r.vv, &r.vw, &r.vf, &r.ve, &r.vi, &r.v1, &r.vn],
+                    ),
+                    Affine::new(
+                        p,
+                        k,
+                        g,
+                        m == 1,
+                        [&r.wv, &r.ww, &r.wf, &r.we, &r.wi, &r.w1, &r.wn],
+                    ),
+                ]
+            }),
+            gates,
             modes,
+            near_v: p.v_thresh.iter().map(|t| t - MARGIN_V).collect(),
+            inv_delta_t: k.inv_delta_t.clone(),
+            fire: p.fire.iter().map(|&f| f as u8 as f64).collect(),
             e_blk: e_pow.iter().map(|x| x[BLOCK]).collect(),
             i_blk: i_pow.iter().map(|x| x[BLOCK]).collect(),
             e_pow,
@@ -221,18 +334,19 @@ impl BlockCache {
 }
 
 /// Scratch of one block: the block-end state of every compartment as if it took the
-/// block step, its synaptic path factors, and which compartments are candidates.
+/// block step, its reset mode, and which compartments are candidates. The
+/// flags are words (0 or 1), not `bool`s, so that the block setup stores them from
+/// vector masks.
 #[derive(Debug, Clone)]
 pub struct BlockScratch {
     pub v: Vec<f64>,
     pub w: Vec<f64>,
+    /// Synaptic input that arrived inside the block, as its share of the block-end i_e
+    /// and i_i (zero again after the block).
     pub ie: Vec<f64>,
     pub ii: Vec<f64>,
-    pub pe: Vec<f64>,
-    pub pi: Vec<f64>,
-    pub kick: Vec<f64>,
-    pub held: Vec<bool>,
-    pub candidate: Vec<bool>,
+    pub held: Vec<u64>,
+    pub candidate: Vec<u64>,
     pub candidates: Vec<usize>,
     /// Each compartment's reset release (cycles), copied in when the parameters change.
     pub release: Vec<u32>,
@@ -245,12 +359,9 @@ impl Default for BlockScratch {
             v: z.clone(),
             w: z.clone(),
             ie: z.clone(),
-            ii: z.clone(),
-            pe: z.clone(),
-            pi: z.clone(),
-            kick: z,
-            held: vec![false; NEURONS],
-            candidate: vec![false; NEURONS],
+            ii: z,
+            held: vec![0; NEURONS],
+            candidate: vec![0; NEURONS],
             candidates: Vec::with_capacity(NEURONS),
             release: vec![0; NEURONS],
         }
@@ -283,34 +394,36 @@ pub fn plan(
     k: &StepCache,
     bc: &BlockCache,
     be: &Backend,
-    (key, amp): (u32, f64),
+    noise: (u32, f64),
     sc: &mut BlockScratch,
 ) {
+    let any_held = s
+        .refractory
+        .iter()
+        .zip(&sc.release)
+        .fold(false, |a, (r, l)| a | (r > l));
+    let flags = (k.any_exp, k.any_adapt, any_held);
     #[cfg(target_arch = "x86_64")]
     {
         if std::arch::is_x86_feature_detected!("avx2") {
             // SAFETY: the CPU supports AVX2 (checked above), the only precondition of a
             // `#[target_feature(enable = "avx2")]` function; the body is the portable
             // code, without fused multiply-adds, so both paths give the same bits.
-            unsafe { plan_avx2(s, p, k, bc, (key, amp), sc) };
+            unsafe { plan_avx2(s, p, bc, flags, noise, sc) };
             return finish_plan(be, sc);
         }
     }
-    if k.any_exp {
-        plan_body::<true>(s, p, k, bc, (key, amp), sc);
-    } else {
-        plan_body::<false>(s, p, k, bc, (key, amp), sc);
-    }
+    plan_dispatch(s, p, bc, flags, noise, sc);
     finish_plan(be, sc)
 }
 
 fn finish_plan(be: &Backend, sc: &mut BlockScratch) {
     if let Some(r) = be.readout {
-        sc.candidate[r] = true;
+        sc.candidate[r] = 1;
     }
     sc.candidates.clear();
     let cand = &sc.candidate;
-    sc.candidates.extend((0..NEURONS).filter(|&j| cand[j]));
+    sc.candidates.extend((0..NEURONS).filter(|&j| cand[j] != 0));
 }
 
 #[cfg(target_arch = "x86_64")]
@@ -318,34 +431,114 @@ fn finish_plan(be: &Backend, sc: &mut BlockScratch) {
 unsafe fn plan_avx2(
     s: &NeuronState,
     p: &NeuronParams,
-    k: &StepCache,
     bc: &BlockCache,
+    flags: (bool, bool, bool),
     noise: (u32, f64),
     sc: &mut BlockScratch,
 ) {
-    if k.any_exp {
-        plan_body::<true>(s, p, k, bc, noise, sc)
-    } else {
-        plan_body::<false>(s, p, k, bc, noise, sc)
+    plan_dispatch(s, p, bc, flags, noise, sc)
+}
+
+/// One body per combination of (some exponential on, some adaptation on, some
+/// compartment held in reset), so that each reads only the arrays it needs.
+#[inline(always)]
+fn plan_dispatch(
+    s: &NeuronState,
+    p: &NeuronParams,
+    bc: &BlockCache,
+    flags: (bool, bool, bool),
+    noise: (u32, f64),
+    sc: &mut BlockScratch,
+) {
+    match flags {
+        (false, false, false) => plan_body::<false, false, false>(s, p, bc, noise, sc),
+        (false, false, true) => plan_body::<false, false, true>(s, p, bc, noise, sc),
+        (false, true, false) => plan_body::<false, true, false>(s, p, bc, noise, sc),
+        (false, true, true) => plan_body::<false, true, true>(s, p, bc, noise, sc),
+        (true, false, false) => plan_body::<true, false, false>(s, p, bc, noise, sc),
+        (true, false, true) => plan_body::<true, false, true>(s, p, bc, noise, sc),
+        (true, true, false) => plan_body::<true, true, false>(s, p, bc, noise, sc),
+        (true, true, true) => plan_body::<true, true, true>(s, p, bc, noise, sc),
     }
 }
 
-// Index loops over a few dozen parallel arrays, each re-sliced to NEURONS so that the
-// bounds checks go; the reset mode is a select, not a branch. `EXP`: some compartment
-// has its exponential term on (without, the loop skips the exponential altogether).
+/// One mode's [`Affine`] arrays, re-sliced to NEURONS.
+struct Lanes<'a> {
+    c0: &'a [f64],
+    c1: &'a [f64],
+    cw: &'a [f64],
+    e0: &'a [f64],
+    e1: &'a [f64],
+    i0: &'a [f64],
+    i1: &'a [f64],
+    n: &'a [f64],
+    x: &'a [f64],
+}
+
+impl<'a> Lanes<'a> {
+    #[inline(always)]
+    fn of(a: &'a Affine) -> Self {
+        let n = NEURONS;
+        Lanes {
+            c0: &a.c0[..n],
+            c1: &a.c1[..n],
+            cw: &a.cw[..n],
+            e0: &a.e0[..n],
+            e1: &a.e1[..n],
+            i0: &a.i0[..n],
+            i1: &a.i1[..n],
+            n: &a.n[..n],
+            x: &a.x[..n],
+        }
+    }
+}
+
+/// The block-end value of compartment `j` from its block-start state, in mode `held`
+/// (the two modes' arrays are both read and selected, unless `HELD` says no compartment
+/// is held).
+#[inline(always)]
+#[allow(clippy::too_many_arguments)]
+fn affine<const EXP: bool, const ADAPT: bool, const HELD: bool>(
+    f: &Lanes,
+    h: &Lanes,
+    held: bool,
+    j: usize,
+    (v0, w0, ie0, ii0): (f64, f64, f64, f64),
+    kick: f64,
+    i_exp: f64,
+) -> f64 {
+    let pick = |a: &[f64], b: &[f64]| if HELD && held { b[j] } else { a[j] };
+    let mut out =
+        pick(f.c0, h.c0) + pick(f.c1, h.c1) * v0 + (pick(f.e0, h.e0) + pick(f.e1, h.e1) * v0) * ie0
+            - (pick(f.i0, h.i0) + pick(f.i1, h.i1) * v0) * ii0
+            + pick(f.n, h.n) * kick;
+    if ADAPT {
+        out += pick(f.cw, h.cw) * w0;
+    }
+    if EXP {
+        out += pick(f.x, h.x) * i_exp;
+    }
+    out
+}
+
+// Index loops over parallel arrays, each re-sliced to NEURONS so that the bounds checks
+// go. Branch-free, so that it vectorises: the reset mode is a select, the flags are
+// stored as words, and the integer comparisons are made on i32 (counters and releases
+// stay far below 2^31). The results go to local arrays first: the compiler knows that
+// they alias none of the inputs and vectorises without run-time overlap checks.
 #[allow(clippy::needless_range_loop)]
 #[inline(always)]
-fn plan_body<const EXP: bool>(
+fn plan_body<const EXP: bool, const ADAPT: bool, const HELD: bool>(
     s: &NeuronState,
     p: &NeuronParams,
-    k: &StepCache,
     bc: &BlockCache,
     (key, amp): (u32, f64),
     sc: &mut BlockScratch,
 ) {
     let n = NEURONS;
-    let block = BLOCK as u32;
-    let [fr, hd] = &bc.modes;
+    let block = BLOCK as i32;
+    let [[fv, fw], [hv, hw]] = &bc.affine;
+    let (fv, fw, hv, hw) = (Lanes::of(fv), Lanes::of(fw), Lanes::of(hv), Lanes::of(hw));
     let (v, w, ie, ii, refr) = (
         &s.v[..n],
         &s.w[..n],
@@ -354,163 +547,114 @@ fn plan_body<const EXP: bool>(
         &s.refractory[..n],
     );
     let release = &sc.release[..n];
-    let (f_vv, f_vw, f_wv, f_ww, f_vf, f_wf, f_ve, f_we, f_vi, f_wi, f_v1, f_w1, f_vn, f_wn) = (
-        &fr.vv[..n],
-        &fr.vw[..n],
-        &fr.wv[..n],
-        &fr.ww[..n],
-        &fr.vf[..n],
-        &fr.wf[..n],
-        &fr.ve[..n],
-        &fr.we[..n],
-        &fr.vi[..n],
-        &fr.wi[..n],
-        &fr.v1[..n],
-        &fr.w1[..n],
-        &fr.vn[..n],
-        &fr.wn[..n],
-    );
-    let (h_vv, h_vw, h_wv, h_ww, h_vf, h_wf, h_ve, h_we, h_vi, h_wi, h_v1, h_w1, h_vn, h_wn) = (
-        &hd.vv[..n],
-        &hd.vw[..n],
-        &hd.wv[..n],
-        &hd.ww[..n],
-        &hd.vf[..n],
-        &hd.wf[..n],
-        &hd.ve[..n],
-        &hd.we[..n],
-        &hd.vi[..n],
-        &hd.wi[..n],
-        &hd.v1[..n],
-        &hd.w1[..n],
-        &hd.vn[..n],
-        &hd.wn[..n],
-    );
-    let (e_blk, i_blk) = (&bc.e_blk[..n], &bc.i_blk[..n]);
-    let (pause, exc_mask, inh_mask, exp_mask) = (
-        &k.pause_mask[..n],
-        &k.exc_mask[..n],
-        &k.inh_mask[..n],
-        &k.exp_mask[..n],
-    );
-    let (inv_e, inv_i, inv_dt) = (
-        &k.inv_exc_span[..n],
-        &k.inv_inh_span[..n],
-        &k.inv_delta_t[..n],
-    );
-    let (ce_, ci_, ee, ei) = (
-        &p.coba_exc[..n],
-        &p.coba_inh[..n],
-        &p.e_rev_exc[..n],
-        &p.e_rev_inh[..n],
-    );
-    let (g_l, e_l, i_off, g_r, v_r) = (
-        &p.g_leak[..n],
-        &p.e_leak[..n],
-        &p.i_offset[..n],
-        &p.g_reset[..n],
-        &p.v_reset[..n],
-    );
-    let (o_e, o_i, v_t, i0, thr, fire) = (
-        &p.offset_exc[..n],
-        &p.offset_inh[..n],
-        &p.v_t[..n],
-        &p.i_exp0[..n],
-        &p.v_thresh[..n],
-        &p.fire[..n],
-    );
-    let (sv, sw, sie, sii) = (
-        &mut sc.v[..n],
-        &mut sc.w[..n],
-        &mut sc.ie[..n],
-        &mut sc.ii[..n],
-    );
-    let (spe, spi, skick, sheld, scand) = (
-        &mut sc.pe[..n],
-        &mut sc.pi[..n],
-        &mut sc.kick[..n],
-        &mut sc.held[..n],
-        &mut sc.candidate[..n],
-    );
+    let (v_t, inv_dt, i0) = (&p.v_t[..n], &bc.inv_delta_t[..n], &p.i_exp0[..n]);
+    let (near_v, fire) = (&bc.near_v[..n], &bc.fire[..n]);
+    let mut sv = [0.0; NEURONS];
+    let mut sw = [0.0; NEURONS];
+    let mut sheld = [0u64; NEURONS];
+    let mut scand = [0u64; NEURONS];
     for j in 0..n {
         let v0 = v[j];
-        let held = refr[j] > release[j];
-        let hf = held as u8 as f64;
-        let open = 1.0 - pause[j] * hf;
-        let (ce, ci) = (ce_[j], ci_[j]);
-        let me = 1.0 - ce + ce * (ee[j] - v0) * inv_e[j];
-        let mi = 1.0 - ci + ci * (v0 - ei[j]) * inv_i[j];
-        let pe = open * exc_mask[j] * me;
-        let pi = open * inh_mask[j] * mi;
-        let (x, exp_gate, i_exp) = if EXP {
+        let (r, rel) = (refr[j] as i32, release[j] as i32);
+        let held = HELD && r > rel;
+        let (x, i_exp) = if EXP {
             let x = ((v0 - v_t[j]) * inv_dt[j]).min(20.0);
-            let gate = exp_mask[j] * open;
-            (x, gate, gate * (i0[j] * fast_exp(x)).min(I_EXP_MAX))
+            (x, (i0[j] * fast_exp(x)).min(I_EXP_MAX))
         } else {
-            (0.0, 0.0, 0.0)
+            (0.0, 0.0)
         };
-        let f =
-            g_l[j] * e_l[j] + i_off[j] + hf * g_r[j] * v_r[j] + pe * o_e[j] - pi * o_i[j] + i_exp;
         let kick = amp * noise_kick(key, j);
-        let (w0, ie0, ii0) = (w[j], ie[j], ii[j]);
-        let pick = |a: &[f64], b: &[f64]| if held { b[j] } else { a[j] };
-        let vb = pick(f_vv, h_vv) * v0
-            + pick(f_vw, h_vw) * w0
-            + pick(f_vf, h_vf) * f
-            + pe * pick(f_ve, h_ve) * ie0
-            - pi * pick(f_vi, h_vi) * ii0
-            + pick(f_v1, h_v1)
-            + pick(f_vn, h_vn) * kick;
-        let wb = pick(f_wv, h_wv) * v0
-            + pick(f_ww, h_ww) * w0
-            + pick(f_wf, h_wf) * f
-            + pe * pick(f_we, h_we) * ie0
-            - pi * pick(f_wi, h_wi) * ii0
-            + pick(f_w1, h_w1)
-            + pick(f_wn, h_wn) * kick;
+        let start = (v0, w[j], ie[j], ii[j]);
+        let vb = affine::<EXP, ADAPT, HELD>(&fv, &hv, held, j, start, kick, i_exp);
         sv[j] = vb;
-        sw[j] = wb;
-        sie[j] = ie0 * e_blk[j];
-        sii[j] = ii0 * i_blk[j];
-        spe[j] = pe;
-        spi[j] = pi;
-        skick[j] = kick;
-        sheld[j] = held;
+        if ADAPT {
+            sw[j] = affine::<EXP, ADAPT, HELD>(&fw, &hw, held, j, start, kick, i_exp);
+        }
+        sheld[j] = held as u64;
         // Can it fire, change mode or meet a rail inside the block?
-        let stays_held = refr[j] > release[j] + block;
-        let may_fire = fire[j] & (refr[j] <= block);
-        let near = v0.max(vb) >= thr[j] - MARGIN_V;
-        let steep = (exp_gate > 0.0) & (x > EXP_WINDOW);
+        let stays_held = HELD && r > rel + block;
+        let may_fire = (fire[j] > 0.0) & (r <= block);
+        let near = v0.max(vb) >= near_v[j];
+        let gate = if HELD && held { hv.x[j] } else { fv.x[j] };
+        let steep = EXP & (gate != 0.0) & (x > EXP_WINDOW);
         let rail = (v0.min(vb) < V_MIN + RAIL_V) | (v0.max(vb) > V_MAX - RAIL_V);
         let whole = (stays_held | (!held & !(may_fire & near))) & !steep & !rail;
-        scand[j] = !whole;
+        scand[j] = (!whole) as u64;
     }
+    sc.v.copy_from_slice(&sv);
+    if ADAPT {
+        sc.w.copy_from_slice(&sw);
+    }
+    sc.held.copy_from_slice(&sheld);
+    sc.candidate.copy_from_slice(&scand);
 }
 
 /// Synaptic events that reached compartment `j` (not a candidate) in cycle `at` of the
-/// block: `xe`, `xi` already scaled to amperes.
-pub fn absorb(j: usize, at: usize, xe: f64, xi: f64, bc: &BlockCache, sc: &mut BlockScratch) {
-    let r = &bc.modes[sc.held[j] as usize];
+/// block: `xe`, `xi` already scaled to amperes. `v0` is its block-start membrane.
+pub fn absorb(
+    j: usize,
+    at: usize,
+    v0: f64,
+    (xe, xi): (f64, f64),
+    bc: &BlockCache,
+    sc: &mut BlockScratch,
+) {
+    let m = sc.held[j] as usize;
+    let (r, g) = (&bc.modes[m], &bc.gates[m]);
     let (ve, we) = r.e_at[j][at];
     let (vi, wi) = r.i_at[j][at];
-    let (pe, pi) = (sc.pe[j], sc.pi[j]);
+    let pe = g.ea[j] + g.eb[j] * v0;
+    let pi = g.ia[j] + g.ib[j] * v0;
     sc.v[j] += pe * xe * ve - pi * xi * vi;
     sc.w[j] += pe * xe * we - pi * xi * wi;
     sc.ie[j] += xe * bc.e_pow[j][at];
     sc.ii[j] += xi * bc.i_pow[j][at];
 }
 
-/// The block end of every compartment that took the block whole.
+/// The block end of every compartment that took the block whole (selects, not
+/// branches, so that it vectorises); the scratch's inputs of the block are cleared.
 #[allow(clippy::needless_range_loop)]
-pub fn finish(s: &mut NeuronState, sc: &BlockScratch) {
+pub fn finish(s: &mut NeuronState, bc: &BlockCache, adapt: bool, sc: &mut BlockScratch) {
+    let n = NEURONS;
     let block = BLOCK as u32;
-    for j in 0..NEURONS {
-        if !sc.candidate[j] {
-            s.v[j] = sc.v[j].clamp(V_MIN, V_MAX);
-            s.w[j] = sc.w[j];
-            s.i_exc[j] = sc.ie[j];
-            s.i_inh[j] = sc.ii[j];
-            s.refractory[j] = s.refractory[j].saturating_sub(block);
+    let (v, ie, ii, refr) = (
+        &mut s.v[..n],
+        &mut s.i_exc[..n],
+        &mut s.i_inh[..n],
+        &mut s.refractory[..n],
+    );
+    let (sv, cand) = (&sc.v[..n], &sc.candidate[..n]);
+    let (sie, sii) = (&mut sc.ie[..n], &mut sc.ii[..n]);
+    let (e_blk, i_blk) = (&bc.e_blk[..n], &bc.i_blk[..n]);
+    for j in 0..n {
+        let whole = cand[j] == 0;
+        v[j] = if whole {
+            sv[j].clamp(V_MIN, V_MAX)
+        } else {
+            v[j]
+        };
+        ie[j] = if whole {
+            ie[j] * e_blk[j] + sie[j]
+        } else {
+            ie[j]
+        };
+        ii[j] = if whole {
+            ii[j] * i_blk[j] + sii[j]
+        } else {
+            ii[j]
+        };
+        refr[j] = if whole {
+            refr[j].saturating_sub(block)
+        } else {
+            refr[j]
+        };
+        sie[j] = 0.0;
+        sii[j] = 0.0;
+    }
+    if adapt {
+        let (w, sw) = (&mut s.w[..n], &sc.w[..n]);
+        for j in 0..n {
+            w[j] = if cand[j] == 0 { sw[j] } else { w[j] };
         }
     }
 }

@@ -400,10 +400,11 @@ impl Chip {
             if self.routing.delivered() != before {
                 for n in 0..NEURONS {
                     let (e, i) = (self.exc_in[n], self.inh_in[n]);
-                    if (e != 0.0 || i != 0.0) && !sc.candidate[n] {
+                    if (e != 0.0 || i != 0.0) && sc.candidate[n] == 0 {
                         let xe = e as f64 * p.scale_exc[n];
                         let xi = i as f64 * p.scale_inh[n];
-                        fast::absorb(n, j, xe, xi, &self.block_cache, sc);
+                        let v0 = self.state.v[n];
+                        fast::absorb(n, j, v0, (xe, xi), &self.block_cache, sc);
                         self.exc_in[n] = 0.0;
                         self.inh_in[n] = 0.0;
                     }
@@ -411,7 +412,7 @@ impl Chip {
             }
             self.fired.clear();
             for &n in &sc.candidates {
-                let kick = (j == 0).then(|| sc.kick[n]);
+                let kick = (j == 0).then(|| amp * neuron::noise_kick(key, n));
                 let release = self.reset_release[n];
                 let s = &mut self.state;
                 if fast::fine_one(
@@ -439,13 +440,14 @@ impl Chip {
                 self.adc.step(t, &|| signal, out);
             }
         }
-        fast::finish(&mut self.state, sc);
+        fast::finish(&mut self.state, &self.block_cache, k.any_adapt, sc);
         // A compartment that could not fire by the margins but ends above threshold
         // (an input much larger than the margin): it fires now, at the block's end.
         self.fired.clear();
         for n in 0..NEURONS {
             let s = &mut self.state;
-            if !sc.candidate[n] && p.fire[n] && s.refractory[n] == 0 && s.v[n] >= p.v_thresh[n] {
+            if sc.candidate[n] == 0 && p.fire[n] && s.refractory[n] == 0 && s.v[n] >= p.v_thresh[n]
+            {
                 self.fired.push(n);
                 s.refractory[n] = self.refractory_cycles[n].max(1);
                 if p.adapt_on[n] && self.adapt_pulse[n] {
