@@ -15,7 +15,7 @@
 //!
 //! Every other compartment (a candidate: near threshold, in the exponential's upswing,
 //! changing reset mode, at a rail, or read by the MADC) takes the reference's fine steps
-//! ([`fine_one`], the per-neuron body of `neuron::step`, bit for bit) interleaved with
+//! ([`super::fine`], the per-neuron body of `neuron::step`, bit for bit) interleaved with
 //! the event routing cycle by cycle, so spikes, their recorded times and the synaptic
 //! events they cause are those of the reference. A compartment classified as unable to
 //! fire that still ends a block above threshold (an input far larger than the margin
@@ -657,59 +657,4 @@ pub fn finish(s: &mut NeuronState, bc: &BlockCache, adapt: bool, sc: &mut BlockS
             w[j] = if cand[j] == 0 { sw[j] } else { w[j] };
         }
     }
-}
-
-/// One reference step of compartment `j` (the per-neuron body of `neuron::step` on the
-/// trivial topology, in the same order of operations): returns whether it crossed
-/// threshold. `kick` is the noise kick of this cycle (0 when the cycle has none).
-#[allow(clippy::too_many_arguments)]
-#[inline]
-pub fn fine_one(
-    j: usize,
-    s: &mut NeuronState,
-    p: &NeuronParams,
-    k: &StepCache,
-    release: u32,
-    kick: Option<f64>,
-    exc_in: &mut [f32],
-    inh_in: &mut [f32],
-) -> bool {
-    let v = s.v[j];
-    let ie = s.i_exc[j] * k.exc_decay[j] + exc_in[j] as f64 * p.scale_exc[j];
-    let ii = s.i_inh[j] * k.inh_decay[j] + inh_in[j] as f64 * p.scale_inh[j];
-    s.i_exc[j] = ie;
-    s.i_inh[j] = ii;
-    exc_in[j] = 0.0;
-    inh_in[j] = 0.0;
-    let de = ie + p.offset_exc[j];
-    let ce = p.coba_exc[j];
-    let exc = de * (1.0 - ce + ce * (p.e_rev_exc[j] - v) * k.inv_exc_span[j]);
-    let di = ii + p.offset_inh[j];
-    let ci = p.coba_inh[j];
-    let inh = di * (1.0 - ci + ci * (v - p.e_rev_inh[j]) * k.inv_inh_span[j]);
-    let refr = s.refractory[j];
-    let open = 1.0 - k.pause_mask[j] * (refr > release) as u8 as f64;
-    let mut current = p.g_leak[j] * (p.e_leak[j] - v)
-        + p.i_offset[j]
-        + open * (k.exc_mask[j] * exc - k.inh_mask[j] * inh);
-    if k.any_exp {
-        let x = ((v - p.v_t[j]) * k.inv_delta_t[j]).min(20.0);
-        current += k.exp_mask[j] * open * (p.i_exp0[j] * fast_exp(x)).min(I_EXP_MAX);
-    }
-    if k.any_adapt {
-        let w = s.w[j];
-        current -= k.adapt_mask[j] * w;
-        s.w[j] = w + k.adapt_mask[j]
-            * (p.a[j] * (v - p.v_adapt_leak[j]) - (w - p.w_ref[j]))
-            * k.dt_over_tau_w[j];
-    }
-    let holding = (refr > release) as u8 as f64;
-    current += holding * p.g_reset[j] * (p.v_reset[j] - v);
-    s.refractory[j] = refr.saturating_sub(1);
-    let mut v = (v + current * k.dt_over_c[j]).clamp(V_MIN, V_MAX);
-    if let Some(kick) = kick {
-        v = (v + kick).clamp(V_MIN, V_MAX);
-    }
-    s.v[j] = v;
-    p.fire[j] && s.refractory[j] == 0 && v >= p.v_thresh[j]
 }

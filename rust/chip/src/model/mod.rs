@@ -8,7 +8,8 @@
 //!
 //! Layout: [`mismatch`] draws the fixed pattern of one chip from its seed; [`analog`]
 //! turns CapMem codes and digital bits into physical AdEx parameters (SI units);
-//! [`neuron`] integrates the 512 compartments; [`routing`] moves events from background
+//! [`neuron`] integrates the 512 compartments ([`fast`] and [`fine`]: the block fast
+//! path and its candidates' fine steps); [`routing`] moves events from background
 //! sources, the FPGA and neurons through the crossbar, PADI buses, synapse drivers and
 //! synapses; [`adc`] holds the CADC, MADC and correlation sensors.
 //!
@@ -19,6 +20,7 @@
 pub mod adc;
 pub mod analog;
 pub mod fast;
+pub mod fine;
 pub mod mismatch;
 pub mod neuron;
 pub mod rng;
@@ -59,9 +61,10 @@ use routing::Routing;
 pub const DERIVE_EVERY_CYCLES: u64 = 1000;
 
 /// Above this many candidates in a block the fast path pauses for
-/// [`BUSY_PAUSE_CYCLES`] (measured: with more, the fine steps of the candidates plus the
-/// block bookkeeping cost more than the reference step of all 512).
-pub const BUSY_CANDIDATES: usize = NEURONS / 8;
+/// [`BUSY_PAUSE_CYCLES`] (measured: with more, the candidates' fine steps, vectorised
+/// over a compact copy ([`fine`]), plus the block bookkeeping cost about as much as the
+/// reference step of all 512).
+pub const BUSY_CANDIDATES: usize = NEURONS / 2;
 pub const BUSY_PAUSE_CYCLES: u64 = 256;
 
 /// The whole chip model.
@@ -94,6 +97,7 @@ pub struct Chip {
     block_cache: BlockCache,
     block_cache_fresh: bool,
     scratch: BlockScratch,
+    fine: fine::Fine,
     /// Counters of the fast path.
     pub block_stats: BlockStats,
     /// The fast path pauses until this cycle after a block in which most compartments
@@ -128,6 +132,7 @@ impl Chip {
             block_cache: BlockCache::default(),
             block_cache_fresh: false,
             scratch: BlockScratch::default(),
+            fine: fine::Fine::default(),
             block_stats: BlockStats::default(),
             fine_until: 0,
         }
@@ -392,12 +397,21 @@ impl Chip {
             &mut self.scratch,
         );
         let (p, k, sc) = (&self.params, &self.cache, &mut self.scratch);
+        self.fine
+            .gather(&sc.candidates, &self.state, p, k, &self.reset_release);
+        let terms = fine::Terms {
+            exp: k.any_exp,
+            adapt: k.any_adapt,
+        };
+        // The MADC's compartment is a candidate; its state is written back every cycle.
+        let readout_at = readout.and_then(|r| sc.candidates.iter().position(|&n| n == r));
         for j in 0..BLOCK {
             let t = t0 + j as u64;
             let before = self.routing.delivered();
             self.routing
                 .step(t, &mut self.exc_in, &mut self.inh_in, out);
-            if self.routing.delivered() != before {
+            let delivered = self.routing.delivered() != before;
+            if delivered {
                 for n in 0..NEURONS {
                     let (e, i) = (self.exc_in[n], self.inh_in[n]);
                     if (e != 0.0 || i != 0.0) && sc.candidate[n] == 0 {
@@ -411,35 +425,27 @@ impl Chip {
                 }
             }
             self.fired.clear();
-            for &n in &sc.candidates {
-                let kick = (j == 0).then(|| amp * neuron::noise_kick(key, n));
-                let release = self.reset_release[n];
-                let s = &mut self.state;
-                if fast::fine_one(
-                    n,
-                    s,
-                    p,
-                    k,
-                    release,
-                    kick,
-                    &mut self.exc_in,
-                    &mut self.inh_in,
-                ) {
-                    self.fired.push(n);
-                    s.refractory[n] = self.refractory_cycles[n].max(1);
-                    if p.adapt_on[n] && self.adapt_pulse[n] {
-                        s.w[n] += p.b[n];
-                    }
-                }
+            let inputs = delivered.then_some((&mut self.exc_in[..], &mut self.inh_in[..]));
+            let noise = (j == 0).then_some((key, amp));
+            if self.fine.step(inputs, noise, terms) {
+                let (refractory, pulse) = (&self.refractory_cycles, &self.adapt_pulse);
+                self.fine.fire(&mut self.fired, |n| {
+                    let b = (p.adapt_on[n] && pulse[n]).then_some(p.b[n]);
+                    (refractory[n].max(1), b)
+                });
             }
             if !self.fired.is_empty() {
                 self.routing.neuron_spikes(t, &self.fired);
             }
             if madc {
+                if let Some(c) = readout_at {
+                    self.fine.scatter_one(c, &mut self.state);
+                }
                 let signal = readout_signal(p, &self.state);
                 self.adc.step(t, &|| signal, out);
             }
         }
+        self.fine.scatter(&mut self.state);
         fast::finish(&mut self.state, &self.block_cache, k.any_adapt, sc);
         // A compartment that could not fire by the margins but ends above threshold
         // (an input much larger than the margin): it fires now, at the block's end.
