@@ -493,93 +493,134 @@ impl<'a> Lanes<'a> {
     }
 }
 
-/// The block-end value of compartment `j` from its block-start state, in mode `held`
-/// (the two modes' arrays are both read and selected, unless `HELD` says no compartment
-/// is held).
+/// The block-end value of compartment `j` from its block-start state in the mode of
+/// `l`'s arrays.
 #[inline(always)]
-#[allow(clippy::too_many_arguments)]
-fn affine<const EXP: bool, const ADAPT: bool, const HELD: bool>(
-    f: &Lanes,
-    h: &Lanes,
-    held: bool,
+fn affine<const EXP: bool, const ADAPT: bool>(
+    l: &Lanes,
     j: usize,
     (v0, w0, ie0, ii0): (f64, f64, f64, f64),
     kick: f64,
     i_exp: f64,
 ) -> f64 {
-    let pick = |a: &[f64], b: &[f64]| if HELD && held { b[j] } else { a[j] };
-    let mut out =
-        pick(f.c0, h.c0) + pick(f.c1, h.c1) * v0 + (pick(f.e0, h.e0) + pick(f.e1, h.e1) * v0) * ie0
-            - (pick(f.i0, h.i0) + pick(f.i1, h.i1) * v0) * ii0
-            + pick(f.n, h.n) * kick;
+    let mut out = l.c0[j] + l.c1[j] * v0 + (l.e0[j] + l.e1[j] * v0) * ie0
+        - (l.i0[j] + l.i1[j] * v0) * ii0
+        + l.n[j] * kick;
     if ADAPT {
-        out += pick(f.cw, h.cw) * w0;
+        out += l.cw[j] * w0;
     }
     if EXP {
-        out += pick(f.x, h.x) * i_exp;
+        out += l.x[j] * i_exp;
     }
     out
 }
 
+/// What the block setup reads of one compartment besides its mode's arrays.
+struct Inputs<'a> {
+    v: &'a [f64],
+    w: &'a [f64],
+    ie: &'a [f64],
+    ii: &'a [f64],
+    refr: &'a [u32],
+    release: &'a [u32],
+    v_t: &'a [f64],
+    inv_dt: &'a [f64],
+    i0: &'a [f64],
+    near_v: &'a [f64],
+    fire: &'a [f64],
+}
+
+/// Compartment `j`'s block end (V, w) in the mode of `lv`, `lw` (`held`), and whether
+/// it is a candidate.
+#[inline(always)]
+fn setup_one<const EXP: bool, const ADAPT: bool>(
+    x: &Inputs,
+    (lv, lw): (&Lanes, &Lanes),
+    held: bool,
+    j: usize,
+    (key, amp): (u32, f64),
+) -> (f64, f64, bool) {
+    let block = BLOCK as i32;
+    let v0 = x.v[j];
+    let (r, rel) = (x.refr[j] as i32, x.release[j] as i32);
+    let (arg, i_exp) = if EXP {
+        let arg = ((v0 - x.v_t[j]) * x.inv_dt[j]).min(20.0);
+        (arg, (x.i0[j] * fast_exp(arg)).min(I_EXP_MAX))
+    } else {
+        (0.0, 0.0)
+    };
+    let kick = amp * noise_kick(key, j);
+    let start = (v0, x.w[j], x.ie[j], x.ii[j]);
+    let vb = affine::<EXP, ADAPT>(lv, j, start, kick, i_exp);
+    let wb = if ADAPT {
+        affine::<EXP, ADAPT>(lw, j, start, kick, i_exp)
+    } else {
+        0.0
+    };
+    // Can it fire, change mode or meet a rail inside the block?
+    let stays_held = held & (r > rel + block);
+    let may_fire = (x.fire[j] > 0.0) & (r <= block);
+    let near = v0.max(vb) >= x.near_v[j];
+    let steep = EXP & (lv.x[j] != 0.0) & (arg > EXP_WINDOW);
+    let rail = (v0.min(vb) < V_MIN + RAIL_V) | (v0.max(vb) > V_MAX - RAIL_V);
+    let whole = (stays_held | (!held & !(may_fire & near))) & !steep & !rail;
+    (vb, wb, !whole)
+}
+
 // Index loops over parallel arrays, each re-sliced to NEURONS so that the bounds checks
-// go. Branch-free, so that it vectorises: the reset mode is a select, the flags are
-// stored as words, and the integer comparisons are made on i32 (counters and releases
-// stay far below 2^31). The results go to local arrays first: the compiler knows that
-// they alias none of the inputs and vectorises without run-time overlap checks.
+// go. The main loop is branch-free and vectorises: it takes every compartment as free
+// (not held in reset), stores flags as words and compares integers as i32 (counters
+// and releases stay far below 2^31); its results go to local arrays, which the compiler
+// knows alias none of the inputs (no run-time overlap checks). The few compartments
+// held in reset are redone in their mode afterwards (`HELD`: there are some).
 #[allow(clippy::needless_range_loop)]
 #[inline(always)]
 fn plan_body<const EXP: bool, const ADAPT: bool, const HELD: bool>(
     s: &NeuronState,
     p: &NeuronParams,
     bc: &BlockCache,
-    (key, amp): (u32, f64),
+    noise: (u32, f64),
     sc: &mut BlockScratch,
 ) {
     let n = NEURONS;
-    let block = BLOCK as i32;
     let [[fv, fw], [hv, hw]] = &bc.affine;
     let (fv, fw, hv, hw) = (Lanes::of(fv), Lanes::of(fw), Lanes::of(hv), Lanes::of(hw));
-    let (v, w, ie, ii, refr) = (
-        &s.v[..n],
-        &s.w[..n],
-        &s.i_exc[..n],
-        &s.i_inh[..n],
-        &s.refractory[..n],
-    );
-    let release = &sc.release[..n];
-    let (v_t, inv_dt, i0) = (&p.v_t[..n], &bc.inv_delta_t[..n], &p.i_exp0[..n]);
-    let (near_v, fire) = (&bc.near_v[..n], &bc.fire[..n]);
+    fn on<const EXP: bool>(x: &[f64]) -> &[f64] {
+        &x[..if EXP { NEURONS } else { 0 }]
+    }
+    let x = Inputs {
+        v: &s.v[..n],
+        w: &s.w[..n],
+        ie: &s.i_exc[..n],
+        ii: &s.i_inh[..n],
+        refr: &s.refractory[..n],
+        release: &sc.release[..n],
+        v_t: on::<EXP>(&p.v_t),
+        inv_dt: on::<EXP>(&bc.inv_delta_t),
+        i0: on::<EXP>(&p.i_exp0),
+        near_v: &bc.near_v[..n],
+        fire: &bc.fire[..n],
+    };
     let mut sv = [0.0; NEURONS];
     let mut sw = [0.0; NEURONS];
     let mut sheld = [0u64; NEURONS];
     let mut scand = [0u64; NEURONS];
     for j in 0..n {
-        let v0 = v[j];
-        let (r, rel) = (refr[j] as i32, release[j] as i32);
-        let held = HELD && r > rel;
-        let (x, i_exp) = if EXP {
-            let x = ((v0 - v_t[j]) * inv_dt[j]).min(20.0);
-            (x, (i0[j] * fast_exp(x)).min(I_EXP_MAX))
-        } else {
-            (0.0, 0.0)
-        };
-        let kick = amp * noise_kick(key, j);
-        let start = (v0, w[j], ie[j], ii[j]);
-        let vb = affine::<EXP, ADAPT, HELD>(&fv, &hv, held, j, start, kick, i_exp);
+        let (vb, wb, cand) = setup_one::<EXP, ADAPT>(&x, (&fv, &fw), false, j, noise);
         sv[j] = vb;
-        if ADAPT {
-            sw[j] = affine::<EXP, ADAPT, HELD>(&fw, &hw, held, j, start, kick, i_exp);
+        sw[j] = wb;
+        scand[j] = cand as u64;
+        sheld[j] = HELD as u64 & (x.refr[j] as i32 > x.release[j] as i32) as u64;
+    }
+    if HELD {
+        for j in 0..n {
+            if sheld[j] != 0 {
+                let (vb, wb, cand) = setup_one::<EXP, ADAPT>(&x, (&hv, &hw), true, j, noise);
+                sv[j] = vb;
+                sw[j] = wb;
+                scand[j] = cand as u64;
+            }
         }
-        sheld[j] = held as u64;
-        // Can it fire, change mode or meet a rail inside the block?
-        let stays_held = HELD && r > rel + block;
-        let may_fire = (fire[j] > 0.0) & (r <= block);
-        let near = v0.max(vb) >= near_v[j];
-        let gate = if HELD && held { hv.x[j] } else { fv.x[j] };
-        let steep = EXP & (gate != 0.0) & (x > EXP_WINDOW);
-        let rail = (v0.min(vb) < V_MIN + RAIL_V) | (v0.max(vb) > V_MAX - RAIL_V);
-        let whole = (stays_held | (!held & !(may_fire & near))) & !steep & !rail;
-        scand[j] = (!whole) as u64;
     }
     sc.v.copy_from_slice(&sv);
     if ADAPT {
@@ -611,50 +652,82 @@ pub fn absorb(
     sc.ii[j] += xi * bc.i_pow[j][at];
 }
 
-/// The block end of every compartment that took the block whole (selects, not
-/// branches, so that it vectorises); the scratch's inputs of the block are cleared.
-#[allow(clippy::needless_range_loop)]
+/// The block end of every compartment that took the block whole; the scratch's inputs
+/// of the block are cleared.
 pub fn finish(s: &mut NeuronState, bc: &BlockCache, adapt: bool, sc: &mut BlockScratch) {
     let n = NEURONS;
-    let block = BLOCK as u32;
-    let (v, ie, ii, refr) = (
+    let state = (
         &mut s.v[..n],
         &mut s.i_exc[..n],
         &mut s.i_inh[..n],
         &mut s.refractory[..n],
     );
     let (sv, cand) = (&sc.v[..n], &sc.candidate[..n]);
-    let (sie, sii) = (&mut sc.ie[..n], &mut sc.ii[..n]);
-    let (e_blk, i_blk) = (&bc.e_blk[..n], &bc.i_blk[..n]);
-    for j in 0..n {
-        let whole = cand[j] == 0;
-        v[j] = if whole {
-            sv[j].clamp(V_MIN, V_MAX)
+    let inputs = (&mut sc.ie[..n], &mut sc.ii[..n]);
+    #[cfg(target_arch = "x86_64")]
+    {
+        if std::arch::is_x86_feature_detected!("avx2") {
+            // SAFETY: the CPU supports AVX2 (checked on the line above), the only
+            // precondition of a `#[target_feature(enable = "avx2")]` function.
+            unsafe { finish_avx2(state, inputs, sv, cand, bc) };
         } else {
-            v[j]
-        };
-        ie[j] = if whole {
-            ie[j] * e_blk[j] + sie[j]
-        } else {
-            ie[j]
-        };
-        ii[j] = if whole {
-            ii[j] * i_blk[j] + sii[j]
-        } else {
-            ii[j]
-        };
-        refr[j] = if whole {
-            refr[j].saturating_sub(block)
-        } else {
-            refr[j]
-        };
-        sie[j] = 0.0;
-        sii[j] = 0.0;
+            finish_body(state, inputs, sv, cand, bc);
+        }
     }
+    #[cfg(not(target_arch = "x86_64"))]
+    finish_body(state, inputs, sv, cand, bc);
     if adapt {
         let (w, sw) = (&mut s.w[..n], &sc.w[..n]);
-        for j in 0..n {
-            w[j] = if cand[j] == 0 { sw[j] } else { w[j] };
+        for (j, w) in w.iter_mut().enumerate() {
+            *w = if cand[j] == 0 { sw[j] } else { *w };
         }
+    }
+}
+
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2")]
+#[allow(clippy::type_complexity)]
+unsafe fn finish_avx2(
+    state: (&mut [f64], &mut [f64], &mut [f64], &mut [u32]),
+    inputs: (&mut [f64], &mut [f64]),
+    sv: &[f64],
+    cand: &[u64],
+    bc: &BlockCache,
+) {
+    finish_body(state, inputs, sv, cand, bc)
+}
+
+// Selects, not branches, over slices passed as arguments (`&mut` arguments alias
+// nothing, so the loop vectorises without run-time overlap checks).
+#[allow(clippy::needless_range_loop, clippy::type_complexity)]
+#[inline(always)]
+fn finish_body(
+    (v, ie, ii, refr): (&mut [f64], &mut [f64], &mut [f64], &mut [u32]),
+    (sie, sii): (&mut [f64], &mut [f64]),
+    sv: &[f64],
+    cand: &[u64],
+    bc: &BlockCache,
+) {
+    let n = NEURONS;
+    let block = BLOCK as u32;
+    let (v, ie, ii, refr, sie, sii) = (
+        &mut v[..n],
+        &mut ie[..n],
+        &mut ii[..n],
+        &mut refr[..n],
+        &mut sie[..n],
+        &mut sii[..n],
+    );
+    let (sv, cand, e_blk, i_blk) = (&sv[..n], &cand[..n], &bc.e_blk[..n], &bc.i_blk[..n]);
+    // Bit masks: with an `if` the compiler turns the selects back into branches.
+    let pick = |mask: u64, a: f64, b: f64| f64::from_bits(a.to_bits() & mask | b.to_bits() & !mask);
+    for j in 0..n {
+        let whole = cand[j].wrapping_sub(1); // all ones where it took the block whole
+        v[j] = pick(whole, sv[j].clamp(V_MIN, V_MAX), v[j]);
+        ie[j] = pick(whole, ie[j] * e_blk[j] + sie[j], ie[j]);
+        ii[j] = pick(whole, ii[j] * i_blk[j] + sii[j], ii[j]);
+        refr[j] -= refr[j].min(block & whole as u32);
+        sie[j] = 0.0;
+        sii[j] = 0.0;
     }
 }

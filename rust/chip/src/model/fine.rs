@@ -88,17 +88,40 @@ pub struct Terms {
 
 impl Fine {
     /// Copy in the parameters and state of the compartments `idx` (ascending).
+    /// `same_params`: the parameters did not change since the last gather, whose
+    /// parameter copies are then kept if the compartments are the same (the candidates
+    /// of consecutive blocks mostly are).
     pub fn gather(
         &mut self,
         idx: &[usize],
         s: &NeuronState,
-        p: &NeuronParams,
-        k: &StepCache,
-        release: &[u32],
+        (p, k, release): (&NeuronParams, &StepCache, &[u32]),
+        same_params: bool,
     ) {
-        self.idx.clear();
-        self.idx.extend_from_slice(idx);
-        let q = &mut self.p;
+        if !(same_params && self.idx == idx) {
+            self.idx.clear();
+            self.idx.extend_from_slice(idx);
+            self.gather_params(p, k, release);
+        }
+        let idx = &self.idx[..];
+        fill(&mut self.v, &s.v, idx);
+        fill(&mut self.w, &s.w, idx);
+        fill(&mut self.ie, &s.i_exc, idx);
+        fill(&mut self.ii, &s.i_inh, idx);
+        self.refr.clear();
+        self.refr
+            .extend(idx.iter().map(|&j| s.refractory[j] as i32));
+        let m = idx.len();
+        for x in [&mut self.xe, &mut self.xi, &mut self.kick] {
+            x.clear();
+            x.resize(m, 0.0);
+        }
+        self.fired.clear();
+        self.fired.resize(m, 0);
+    }
+
+    fn gather_params(&mut self, p: &NeuronParams, k: &StepCache, release: &[u32]) {
+        let (idx, q) = (&self.idx[..], &mut self.p);
         fill(&mut q.exc_decay, &k.exc_decay, idx);
         fill(&mut q.inh_decay, &k.inh_decay, idx);
         fill(&mut q.scale_exc, &p.scale_exc, idx);
@@ -137,20 +160,6 @@ impl Fine {
         fill(&mut q.thresh, &p.v_thresh, idx);
         q.release.clear();
         q.release.extend(idx.iter().map(|&j| release[j] as i32));
-        fill(&mut self.v, &s.v, idx);
-        fill(&mut self.w, &s.w, idx);
-        fill(&mut self.ie, &s.i_exc, idx);
-        fill(&mut self.ii, &s.i_inh, idx);
-        self.refr.clear();
-        self.refr
-            .extend(idx.iter().map(|&j| s.refractory[j] as i32));
-        let m = idx.len();
-        for x in [&mut self.xe, &mut self.xi, &mut self.kick] {
-            x.clear();
-            x.resize(m, 0.0);
-        }
-        self.fired.clear();
-        self.fired.resize(m, 0);
     }
 
     /// Write the state back.

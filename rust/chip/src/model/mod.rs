@@ -373,6 +373,7 @@ impl Chip {
 
     /// Cycles `t0 .. t0 + BLOCK` on the fast path (see [`fast`]).
     fn advance_block(&mut self, t0: u64, out: &mut Vec<Event>) {
+        let same_params = self.block_cache_fresh;
         if !self.block_cache_fresh {
             self.block_cache = BlockCache::new(&self.params, &self.cache);
             self.scratch.release.copy_from_slice(&self.reset_release);
@@ -397,8 +398,9 @@ impl Chip {
             &mut self.scratch,
         );
         let (p, k, sc) = (&self.params, &self.cache, &mut self.scratch);
+        let params = (p, k, &self.reset_release[..]);
         self.fine
-            .gather(&sc.candidates, &self.state, p, k, &self.reset_release);
+            .gather(&sc.candidates, &self.state, params, same_params);
         let terms = fine::Terms {
             exp: k.any_exp,
             adapt: k.any_adapt,
@@ -450,7 +452,9 @@ impl Chip {
         // A compartment that could not fire by the margins but ends above threshold
         // (an input much larger than the margin): it fires now, at the block's end.
         self.fired.clear();
-        for n in 0..NEURONS {
+        let (v, thresh) = (&self.state.v[..NEURONS], &p.v_thresh[..NEURONS]);
+        let any_late = (0..NEURONS).fold(false, |a, n| a | (v[n] >= thresh[n]));
+        for n in (0..NEURONS).filter(|_| any_late) {
             let s = &mut self.state;
             if sc.candidate[n] == 0 && p.fire[n] && s.refractory[n] == 0 && s.v[n] >= p.v_thresh[n]
             {
