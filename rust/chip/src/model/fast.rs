@@ -125,7 +125,7 @@ pub struct Gates {
 }
 
 impl Gates {
-    fn new(p: &NeuronParams, k: &StepCache, held: bool) -> Self {
+    pub(super) fn new(p: &NeuronParams, k: &StepCache, held: bool) -> Self {
         let n = p.c_mem.len();
         let mut g = Gates::default();
         for j in 0..n {
@@ -144,8 +144,7 @@ impl Gates {
 impl Affine {
     /// From one mode's responses of V (`w` false) or w: the membrane current is
     /// F = fc + fv V + I_exp with the gates' path factors times the offsets in it.
-    #[allow(clippy::too_many_arguments)]
-    fn new(
+    pub(super) fn new(
         p: &NeuronParams,
         k: &StepCache,
         g: &Gates,
@@ -179,7 +178,7 @@ impl Affine {
 }
 
 /// The linear recurrence of one compartment in one mode.
-struct Linear {
+pub(super) struct Linear {
     alpha: f64,
     g: f64,
     adapt: f64,
@@ -192,23 +191,43 @@ struct Linear {
 
 /// What drives one run of the recurrence.
 #[derive(Default, Clone, Copy)]
-struct Drive {
-    v: f64,
-    w: f64,
-    ie: f64,
-    ii: f64,
-    f: f64,
-    cw: f64,
-    kick: f64,
-    ramp: f64,
+pub(super) struct Drive {
+    pub v: f64,
+    pub w: f64,
+    pub ie: f64,
+    pub ii: f64,
+    pub f: f64,
+    pub cw: f64,
+    pub kick: f64,
+    pub ramp: f64,
     /// (cycle, i_e jump, i_i jump)
-    jump: Option<(usize, f64, f64)>,
+    pub jump: Option<(usize, f64, f64)>,
 }
 
 impl Linear {
+    pub(super) fn new(p: &NeuronParams, k: &StepCache, j: usize, held: bool) -> Self {
+        let adapt = if k.any_adapt { k.adapt_mask[j] } else { 0.0 };
+        let beta = adapt * k.dt_over_tau_w[j];
+        Linear {
+            alpha: k.dt_over_c[j],
+            g: p.g_leak[j] + held as u8 as f64 * p.g_reset[j],
+            adapt,
+            beta,
+            a: p.a[j],
+            cw: beta * (p.w_ref[j] - p.a[j] * p.v_adapt_leak[j]),
+            de: k.exc_decay[j],
+            di: k.inh_decay[j],
+        }
+    }
+
     fn run(&self, d: Drive) -> (f64, f64) {
+        self.run_for(d, BLOCK, 0)
+    }
+
+    /// `cycles` cycles, the kick after the first cycle of block `kick_block`.
+    pub(super) fn run_for(&self, d: Drive, cycles: usize, kick_block: usize) -> (f64, f64) {
         let (mut v, mut w, mut ie, mut ii) = (d.v, d.w, d.ie, d.ii);
-        for j in 0..BLOCK {
+        for j in 0..cycles {
             ie *= self.de;
             ii *= self.di;
             if let Some((at, e, i)) = d.jump {
@@ -217,12 +236,12 @@ impl Linear {
                     ii += i;
                 }
             }
-            let drive = d.f + d.ramp * (j as f64 / BLOCK as f64);
+            let drive = d.f + d.ramp * (j as f64 / cycles as f64);
             let current = drive - self.g * v + ie - ii - self.adapt * w;
             let w_next = w + self.beta * (self.a * v - w) + d.cw * self.cw;
             v += current * self.alpha;
             w = w_next;
-            if j == 0 {
+            if j == kick_block * BLOCK {
                 v += d.kick;
             }
         }
@@ -248,18 +267,7 @@ impl BlockCache {
             let mut i_at = vec![[(0.0, 0.0); BLOCK]; n];
             let mut cols: [Vec<f64>; 16] = Default::default();
             for j in 0..n {
-                let adapt = if k.any_adapt { k.adapt_mask[j] } else { 0.0 };
-                let beta = adapt * k.dt_over_tau_w[j];
-                let lin = Linear {
-                    alpha: k.dt_over_c[j],
-                    g: p.g_leak[j] + held as f64 * p.g_reset[j],
-                    adapt,
-                    beta,
-                    a: p.a[j],
-                    cw: beta * (p.w_ref[j] - p.a[j] * p.v_adapt_leak[j]),
-                    de: k.exc_decay[j],
-                    di: k.inh_decay[j],
-                };
+                let lin = Linear::new(p, k, j, held == 1);
                 let z = Drive::default();
                 let runs = [
                     lin.run(Drive { v: 1.0, ..z }),

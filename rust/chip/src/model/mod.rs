@@ -8,8 +8,8 @@
 //!
 //! Layout: [`mismatch`] draws the fixed pattern of one chip from its seed; [`analog`]
 //! turns CapMem codes and digital bits into physical AdEx parameters (SI units);
-//! [`neuron`] integrates the 512 compartments ([`fast`] and [`fine`]: the block fast
-//! path and its candidates' fine steps); [`routing`] moves events from background
+//! [`neuron`] integrates the 512 compartments ([`fast`], [`fine`] and [`quiet`]: the
+//! block fast path, its candidates' fine steps and its quiet stretches); [`routing`] moves events from background
 //! sources, the FPGA and neurons through the crossbar, PADI buses, synapse drivers and
 //! synapses; [`adc`] holds the CADC, MADC and correlation sensors.
 //!
@@ -23,6 +23,7 @@ pub mod fast;
 pub mod fine;
 pub mod mismatch;
 pub mod neuron;
+pub mod quiet;
 pub mod rng;
 pub mod routing;
 
@@ -98,6 +99,13 @@ pub struct Chip {
     block_cache_fresh: bool,
     scratch: BlockScratch,
     fine: fine::Fine,
+    /// The responses of a quiet stretch ([`quiet`]), built when first needed after a
+    /// derivation.
+    quiet_cache: Option<quiet::QuietCache>,
+    /// The last block had no candidate and no arriving event.
+    quiet_block: bool,
+    /// No quiet stretch is tried before this cycle (after one that failed).
+    quiet_after: u64,
     /// Counters of the fast path.
     pub block_stats: BlockStats,
     /// The fast path pauses until this cycle after a block in which most compartments
@@ -133,6 +141,9 @@ impl Chip {
             block_cache_fresh: false,
             scratch: BlockScratch::default(),
             fine: fine::Fine::default(),
+            quiet_cache: None,
+            quiet_block: false,
+            quiet_after: 0,
             block_stats: BlockStats::default(),
             fine_until: 0,
         }
@@ -295,6 +306,7 @@ impl Chip {
         }
         self.cache = StepCache::new(&p);
         self.block_cache_fresh = false;
+        self.quiet_cache = None;
         self.topology = Topology::new(&p);
         for n in 0..NEURONS {
             self.refractory_cycles[n] = self.routing.refractory_cycles(n);
@@ -330,6 +342,13 @@ impl Chip {
                 && t + block <= to
                 && self.topology.trivial
                 && !self.cache.any_bypass;
+            if fast && self.quiet_ready(t, to) {
+                if self.advance_quiet(t) {
+                    t += quiet::QUIET as u64;
+                    continue;
+                }
+                self.quiet_after = t + 8 * quiet::QUIET as u64;
+            }
             if fast {
                 self.advance_block(t, out);
                 t += block;
@@ -338,6 +357,37 @@ impl Chip {
                 t += 1;
             }
         }
+    }
+
+    /// Whether a quiet stretch may start at `t` (see [`quiet`]): the last block was
+    /// quiet, nothing arrives before the stretch ends, the MADC is off and CapMem
+    /// has settled.
+    fn quiet_ready(&self, t: u64, to: u64) -> bool {
+        let len = quiet::QUIET as u64;
+        self.quiet_block
+            && t % len == 0
+            && t + len <= to
+            && t >= self.quiet_after
+            && self.routing.next_activity() >= t + len
+            && !self.adc.madc_active()
+            && !self.capmem.settling(t)
+    }
+
+    /// Cycles `t0 .. t0 + QUIET` at once, if every compartment allows it.
+    fn advance_quiet(&mut self, t0: u64) -> bool {
+        let qc = self
+            .quiet_cache
+            .get_or_insert_with(|| quiet::QuietCache::new(&self.params, &self.cache));
+        let noise = (self.seed, t0, neuron::noise_amplitude());
+        let (p, k) = (&self.params, &self.cache);
+        if !quiet::stretch(&mut self.state, p, k, qc, noise) {
+            return false;
+        }
+        let blocks = quiet::QUIET_BLOCKS as u64;
+        self.block_stats.blocks += blocks;
+        self.block_stats.coarse += NEURONS as u64 * blocks;
+        self.updates += (NEURONS * quiet::QUIET) as u64;
+        true
     }
 
     /// One cycle of the reference: routing, every compartment, the MADC.
@@ -407,12 +457,14 @@ impl Chip {
         };
         // The MADC's compartment is a candidate; its state is written back every cycle.
         let readout_at = readout.and_then(|r| sc.candidates.iter().position(|&n| n == r));
+        let mut any_delivered = false;
         for j in 0..BLOCK {
             let t = t0 + j as u64;
             let before = self.routing.delivered();
             self.routing
                 .step(t, &mut self.exc_in, &mut self.inh_in, out);
             let delivered = self.routing.delivered() != before;
+            any_delivered |= delivered;
             if delivered {
                 for n in 0..NEURONS {
                     let (e, i) = (self.exc_in[n], self.inh_in[n]);
@@ -471,6 +523,7 @@ impl Chip {
                 .neuron_spikes(t0 + BLOCK as u64 - 1, &self.fired);
         }
         let fine = sc.candidates.len() as u64;
+        self.quiet_block = fine == 0 && !any_delivered && !madc;
         if sc.candidates.len() > BUSY_CANDIDATES {
             self.fine_until = t0 + BUSY_PAUSE_CYCLES;
         }
