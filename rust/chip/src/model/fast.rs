@@ -525,20 +525,21 @@ impl<'a> Lanes<'a> {
 /// `l`'s arrays.
 #[inline(always)]
 fn affine<const EXP: bool, const ADAPT: bool>(
-    l: &Lanes,
+    (f, h, held): (&Lanes, &Lanes, bool),
     j: usize,
     (v0, w0, ie0, ii0): (f64, f64, f64, f64),
     kick: f64,
     i_exp: f64,
 ) -> f64 {
-    let mut out = l.c0[j] + l.c1[j] * v0 + (l.e0[j] + l.e1[j] * v0) * ie0
-        - (l.i0[j] + l.i1[j] * v0) * ii0
-        + l.n[j] * kick;
+    let g = |a: &[f64], b: &[f64]| if held { b[j] } else { a[j] };
+    let mut out = g(f.c0, h.c0) + g(f.c1, h.c1) * v0 + (g(f.e0, h.e0) + g(f.e1, h.e1) * v0) * ie0
+        - (g(f.i0, h.i0) + g(f.i1, h.i1) * v0) * ii0
+        + g(f.n, h.n) * kick;
     if ADAPT {
-        out += l.cw[j] * w0;
+        out += g(f.cw, h.cw) * w0;
     }
     if EXP {
-        out += l.x[j] * i_exp;
+        out += g(f.x, h.x) * i_exp;
     }
     out
 }
@@ -563,7 +564,7 @@ struct Inputs<'a> {
 #[inline(always)]
 fn setup_one<const EXP: bool, const ADAPT: bool>(
     x: &Inputs,
-    (lv, lw): (&Lanes, &Lanes),
+    [(fv, fw), (hv, hw)]: [(&Lanes, &Lanes); 2],
     held: bool,
     j: usize,
     (key, amp): (u32, f64),
@@ -586,6 +587,8 @@ fn setup_one<const EXP: bool, const ADAPT: bool>(
     };
     let kick = amp * noise_kick(key, j);
     let start = (v0, x.w[j], x.ie[j], x.ii[j]);
+    let (lv, lw) = ((fv, hv, held), (fw, hw, held));
+    let g = |a: &[f64], b: &[f64]| if held { b[j] } else { a[j] };
     let mut vb = affine::<EXP, ADAPT>(lv, j, start, kick, i_exp);
     let mut wb = if ADAPT {
         affine::<EXP, ADAPT>(lw, j, start, kick, i_exp)
@@ -596,25 +599,25 @@ fn setup_one<const EXP: bool, const ADAPT: bool>(
         // The exponential term followed V through the block: a first-order correction
         // with the frozen term's own block change of V.
         let rise = slope * (vb - v0);
-        vb += lv.r[j] * rise;
-        wb += lw.r[j] * rise;
+        vb += g(fv.r, hv.r) * rise;
+        wb += g(fw.r, hw.r) * rise;
     }
     // Can it fire, change mode or meet a rail inside the block?
     let stays_held = held & (r > rel + block);
     let may_fire = (x.fire[j] > 0.0) & (r <= block);
     let near = v0.max(vb) >= x.near_v[j];
-    let steep = EXP & (lv.x[j] != 0.0) & (arg > EXP_WINDOW);
+    let steep = EXP & (g(fv.x, hv.x) != 0.0) & (arg > EXP_WINDOW);
     let rail = (v0.min(vb) < V_MIN + RAIL_V) | (v0.max(vb) > V_MAX - RAIL_V);
     let whole = (stays_held | (!held & !(may_fire & near))) & !steep & !rail;
     (vb, wb, !whole)
 }
 
 // Index loops over parallel arrays, each re-sliced to NEURONS so that the bounds checks
-// go. The main loop is branch-free and vectorises: it takes every compartment as free
-// (not held in reset), stores flags as words and compares integers as i32 (counters
-// and releases stay far below 2^31); its results go to local arrays, which the compiler
-// knows alias none of the inputs (no run-time overlap checks). The few compartments
-// held in reset are redone in their mode afterwards (`HELD`: there are some).
+// go. The loop is branch-free and vectorises: the mode is a select between the two
+// modes' arrays (only with `HELD`, when some compartment is held in reset; otherwise
+// only the free mode's are read), flags are stored as words and integers compared as
+// i32 (counters and releases stay far below 2^31); the results go to local arrays,
+// which the compiler knows alias none of the inputs (no run-time overlap checks).
 #[allow(clippy::needless_range_loop)]
 #[inline(always)]
 fn plan_body<const EXP: bool, const ADAPT: bool, const HELD: bool>(
@@ -647,22 +650,14 @@ fn plan_body<const EXP: bool, const ADAPT: bool, const HELD: bool>(
     let mut sw = [0.0; NEURONS];
     let mut sheld = [0u64; NEURONS];
     let mut scand = [0u64; NEURONS];
+    let modes = [(&fv, &fw), (&hv, &hw)];
     for j in 0..n {
-        let (vb, wb, cand) = setup_one::<EXP, ADAPT>(&x, (&fv, &fw), false, j, noise);
+        let held = HELD && (x.refr[j] as i32 > x.release[j] as i32);
+        let (vb, wb, cand) = setup_one::<EXP, ADAPT>(&x, modes, held, j, noise);
         sv[j] = vb;
         sw[j] = wb;
         scand[j] = cand as u64;
-        sheld[j] = HELD as u64 & (x.refr[j] as i32 > x.release[j] as i32) as u64;
-    }
-    if HELD {
-        for j in 0..n {
-            if sheld[j] != 0 {
-                let (vb, wb, cand) = setup_one::<EXP, ADAPT>(&x, (&hv, &hw), true, j, noise);
-                sv[j] = vb;
-                sw[j] = wb;
-                scand[j] = cand as u64;
-            }
-        }
+        sheld[j] = held as u64;
     }
     sc.v.copy_from_slice(&sv);
     if ADAPT {
