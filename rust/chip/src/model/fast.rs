@@ -423,15 +423,10 @@ pub fn plan(
     noise: (u32, f64),
     sc: &mut BlockScratch,
 ) {
-    let any_held = s
-        .refractory
-        .iter()
-        .zip(&sc.release)
-        .fold(false, |a, (r, l)| a | (r > l));
-    let flags = (k.any_exp, k.any_adapt, any_held);
     #[cfg(target_arch = "x86_64")]
     {
         if std::arch::is_x86_feature_detected!("avx2") {
+            let flags = (k.any_exp, k.any_adapt);
             // SAFETY: the CPU supports AVX2 (checked above), the only precondition of a
             // `#[target_feature(enable = "avx2")]` function; the body is the portable
             // code, without fused multiply-adds, so both paths give the same bits.
@@ -439,7 +434,7 @@ pub fn plan(
             return finish_plan(be, sc);
         }
     }
-    plan_dispatch(s, p, bc, flags, noise, sc);
+    plan_dispatch(s, p, bc, (k.any_exp, k.any_adapt), noise, sc);
     finish_plan(be, sc)
 }
 
@@ -448,8 +443,13 @@ fn finish_plan(be: &Backend, sc: &mut BlockScratch) {
         sc.candidate[r] = 1;
     }
     sc.candidates.clear();
-    let cand = &sc.candidate;
-    sc.candidates.extend((0..NEURONS).filter(|&j| cand[j] != 0));
+    // Most groups of 8 hold no candidate: one test each.
+    for (g, group) in sc.candidate.chunks_exact(8).enumerate() {
+        if group.iter().fold(0, |a, &c| a | c) != 0 {
+            let found = group.iter().enumerate().filter(|(_, &c)| c != 0);
+            sc.candidates.extend(found.map(|(i, _)| 8 * g + i));
+        }
+    }
 }
 
 #[cfg(target_arch = "x86_64")]
@@ -458,24 +458,29 @@ unsafe fn plan_avx2(
     s: &NeuronState,
     p: &NeuronParams,
     bc: &BlockCache,
-    flags: (bool, bool, bool),
+    flags: (bool, bool),
     noise: (u32, f64),
     sc: &mut BlockScratch,
 ) {
     plan_dispatch(s, p, bc, flags, noise, sc)
 }
 
-/// One body per combination of (some exponential on, some adaptation on, some
-/// compartment held in reset), so that each reads only the arrays it needs.
+/// One body per combination of (some exponential on, some adaptation on; `flags`) and
+/// some compartment held in reset, so that each reads only the arrays it needs.
 #[inline(always)]
 fn plan_dispatch(
     s: &NeuronState,
     p: &NeuronParams,
     bc: &BlockCache,
-    flags: (bool, bool, bool),
+    flags: (bool, bool),
     noise: (u32, f64),
     sc: &mut BlockScratch,
 ) {
+    // Whether any compartment is held in reset (here, where the comparison vectorises).
+    let refr = &s.refractory[..NEURONS];
+    let release = &sc.release[..NEURONS];
+    let any_held = (0..NEURONS).fold(false, |a, j| a | (refr[j] as i32 > release[j] as i32));
+    let flags = (flags.0, flags.1, any_held);
     match flags {
         (false, false, false) => plan_body::<false, false, false>(s, p, bc, noise, sc),
         (false, false, true) => plan_body::<false, false, true>(s, p, bc, noise, sc),
