@@ -8,7 +8,8 @@
 //!
 //! Layout: [`mismatch`] draws the fixed pattern of one chip from its seed; [`analog`]
 //! turns CapMem codes and digital bits into physical AdEx parameters (SI units);
-//! [`neuron`] integrates the 512 compartments; [`routing`] moves events from background
+//! [`neuron`] integrates the 512 compartments ([`fast`], [`fine`] and [`quiet`]: the
+//! block fast path, its candidates' fine steps and its quiet stretches); [`routing`] moves events from background
 //! sources, the FPGA and neurons through the crossbar, PADI buses, synapse drivers and
 //! synapses; [`adc`] holds the CADC, MADC and correlation sensors.
 //!
@@ -19,8 +20,10 @@
 pub mod adc;
 pub mod analog;
 pub mod fast;
+pub mod fine;
 pub mod mismatch;
 pub mod neuron;
+pub mod quiet;
 pub mod rng;
 pub mod routing;
 
@@ -59,9 +62,10 @@ use routing::Routing;
 pub const DERIVE_EVERY_CYCLES: u64 = 1000;
 
 /// Above this many candidates in a block the fast path pauses for
-/// [`BUSY_PAUSE_CYCLES`] (measured: with more, the fine steps of the candidates plus the
-/// block bookkeeping cost more than the reference step of all 512).
-pub const BUSY_CANDIDATES: usize = NEURONS / 8;
+/// [`BUSY_PAUSE_CYCLES`] (measured: with more, the candidates' fine steps, vectorised
+/// over a compact copy ([`fine`]), plus the block bookkeeping cost about as much as the
+/// reference step of all 512).
+pub const BUSY_CANDIDATES: usize = NEURONS / 2;
 pub const BUSY_PAUSE_CYCLES: u64 = 256;
 
 /// The whole chip model.
@@ -98,6 +102,14 @@ pub struct Chip {
     block_cache: BlockCache,
     block_cache_fresh: bool,
     scratch: BlockScratch,
+    fine: fine::Fine,
+    /// The responses of a quiet stretch ([`quiet`]), built when first needed after a
+    /// derivation.
+    quiet_cache: Option<quiet::QuietCache>,
+    /// The last block had no candidate and no arriving event.
+    quiet_block: bool,
+    /// No quiet stretch is tried before this cycle (after one that failed).
+    quiet_after: u64,
     /// Counters of the fast path.
     pub block_stats: BlockStats,
     /// The fast path pauses until this cycle after a block in which most compartments
@@ -153,6 +165,10 @@ impl Chip {
             block_cache: BlockCache::default(),
             block_cache_fresh: false,
             scratch: BlockScratch::default(),
+            fine: fine::Fine::default(),
+            quiet_cache: None,
+            quiet_block: false,
+            quiet_after: 0,
             block_stats: BlockStats::default(),
             fine_until: 0,
         }
@@ -315,6 +331,7 @@ impl Chip {
         }
         self.cache = StepCache::new(&p);
         self.block_cache_fresh = false;
+        self.quiet_cache = None;
         self.topology = Topology::new(&p);
         for n in 0..NEURONS {
             self.refractory_cycles[n] = self.routing.refractory_cycles(n);
@@ -351,6 +368,13 @@ impl Chip {
                 && t + block <= to
                 && self.topology.trivial
                 && !self.cache.any_bypass;
+            if fast && self.quiet_ready(t, to) {
+                if self.advance_quiet(t) {
+                    t += quiet::QUIET as u64;
+                    continue;
+                }
+                self.quiet_after = t + 8 * quiet::QUIET as u64;
+            }
             if fast {
                 self.advance_block(t, out);
                 t += block;
@@ -359,6 +383,37 @@ impl Chip {
                 t += 1;
             }
         }
+    }
+
+    /// Whether a quiet stretch may start at `t` (see [`quiet`]): the last block was
+    /// quiet, nothing arrives before the stretch ends, the MADC is off and CapMem
+    /// has settled.
+    fn quiet_ready(&self, t: u64, to: u64) -> bool {
+        let len = quiet::QUIET as u64;
+        self.quiet_block
+            && t % len == 0
+            && t + len <= to
+            && t >= self.quiet_after
+            && self.routing.next_activity() >= t + len
+            && !self.adc.madc_active()
+            && !self.capmem.settling(t)
+    }
+
+    /// Cycles `t0 .. t0 + QUIET` at once, if every compartment allows it.
+    fn advance_quiet(&mut self, t0: u64) -> bool {
+        let qc = self
+            .quiet_cache
+            .get_or_insert_with(|| quiet::QuietCache::new(&self.params, &self.cache));
+        let noise = (self.seed, t0, neuron::noise_amplitude());
+        let (p, k) = (&self.params, &self.cache);
+        if !quiet::stretch(&mut self.state, p, k, qc, noise) {
+            return false;
+        }
+        let blocks = quiet::QUIET_BLOCKS as u64;
+        self.block_stats.blocks += blocks;
+        self.block_stats.coarse += NEURONS as u64 * blocks;
+        self.updates += (NEURONS * quiet::QUIET) as u64;
+        true
     }
 
     /// One cycle of the reference: routing, every compartment, the MADC.
@@ -394,6 +449,7 @@ impl Chip {
 
     /// Cycles `t0 .. t0 + BLOCK` on the fast path (see [`fast`]).
     fn advance_block(&mut self, t0: u64, out: &mut Vec<Event>) {
+        let same_params = self.block_cache_fresh;
         if !self.block_cache_fresh {
             self.block_cache = BlockCache::new(&self.params, &self.cache);
             self.scratch.release.copy_from_slice(&self.reset_release);
@@ -418,60 +474,68 @@ impl Chip {
             &mut self.scratch,
         );
         let (p, k, sc) = (&self.params, &self.cache, &mut self.scratch);
+        let params = (p, k, &self.reset_release[..]);
+        self.fine
+            .gather(&sc.candidates, &self.state, params, same_params);
+        let terms = fine::Terms {
+            exp: k.any_exp,
+            adapt: k.any_adapt,
+        };
+        // The MADC's compartment is a candidate; its state is written back every cycle.
+        let readout_at = readout.and_then(|r| sc.candidates.iter().position(|&n| n == r));
+        let mut any_delivered = false;
         for j in 0..BLOCK {
             let t = t0 + j as u64;
             let before = self.routing.delivered();
             self.routing
                 .step(t, &mut self.exc_in, &mut self.inh_in, out);
-            if self.routing.delivered() != before {
+            let delivered = self.routing.delivered() != before;
+            any_delivered |= delivered;
+            if delivered {
                 for n in 0..NEURONS {
                     let (e, i) = (self.exc_in[n], self.inh_in[n]);
-                    if (e != 0.0 || i != 0.0) && !sc.candidate[n] {
+                    if (e != 0.0 || i != 0.0) && sc.candidate[n] == 0 {
                         let xe = e as f64 * p.scale_exc[n];
                         let xi = i as f64 * p.scale_inh[n];
-                        fast::absorb(n, j, xe, xi, &self.block_cache, sc);
+                        let v0 = self.state.v[n];
+                        fast::absorb(n, j, v0, (xe, xi), &self.block_cache, sc);
                         self.exc_in[n] = 0.0;
                         self.inh_in[n] = 0.0;
                     }
                 }
             }
             self.fired.clear();
-            for &n in &sc.candidates {
-                let kick = (j == 0).then(|| sc.kick[n]);
-                let release = self.reset_release[n];
-                let s = &mut self.state;
-                if fast::fine_one(
-                    n,
-                    s,
-                    p,
-                    k,
-                    release,
-                    kick,
-                    &mut self.exc_in,
-                    &mut self.inh_in,
-                ) {
-                    self.fired.push(n);
-                    s.refractory[n] = self.refractory_cycles[n].max(1);
-                    if p.adapt_on[n] && self.adapt_pulse[n] {
-                        s.w[n] += p.b[n];
-                    }
-                }
+            let inputs = delivered.then_some((&mut self.exc_in[..], &mut self.inh_in[..]));
+            let noise = (j == 0).then_some((key, amp));
+            if self.fine.step(inputs, noise, terms) {
+                let (refractory, pulse) = (&self.refractory_cycles, &self.adapt_pulse);
+                self.fine.fire(&mut self.fired, |n| {
+                    let b = (p.adapt_on[n] && pulse[n]).then_some(p.b[n]);
+                    (refractory[n].max(1), b)
+                });
             }
             if !self.fired.is_empty() {
                 self.routing.neuron_spikes(t, &self.fired);
             }
             if madc {
+                if let Some(c) = readout_at {
+                    self.fine.scatter_one(c, &mut self.state);
+                }
                 let signal = readout_signal(p, &self.state);
                 self.adc.step(t, &|| signal, out);
             }
         }
-        fast::finish(&mut self.state, sc);
+        self.fine.scatter(&mut self.state);
+        fast::finish(&mut self.state, &self.block_cache, k.any_adapt, sc);
         // A compartment that could not fire by the margins but ends above threshold
         // (an input much larger than the margin): it fires now, at the block's end.
         self.fired.clear();
-        for n in 0..NEURONS {
+        let (v, thresh) = (&self.state.v[..NEURONS], &p.v_thresh[..NEURONS]);
+        let any_late = (0..NEURONS).fold(false, |a, n| a | (v[n] >= thresh[n]));
+        for n in (0..NEURONS).filter(|_| any_late) {
             let s = &mut self.state;
-            if !sc.candidate[n] && p.fire[n] && s.refractory[n] == 0 && s.v[n] >= p.v_thresh[n] {
+            if sc.candidate[n] == 0 && p.fire[n] && s.refractory[n] == 0 && s.v[n] >= p.v_thresh[n]
+            {
                 self.fired.push(n);
                 s.refractory[n] = self.refractory_cycles[n].max(1);
                 if p.adapt_on[n] && self.adapt_pulse[n] {
@@ -485,6 +549,7 @@ impl Chip {
                 .neuron_spikes(t0 + BLOCK as u64 - 1, &self.fired);
         }
         let fine = sc.candidates.len() as u64;
+        self.quiet_block = fine == 0 && !any_delivered && !madc;
         if sc.candidates.len() > BUSY_CANDIDATES {
             self.fine_until = t0 + BUSY_PAUSE_CYCLES;
         }
