@@ -404,7 +404,7 @@ impl Chip {
         let qc = self
             .quiet_cache
             .get_or_insert_with(|| quiet::QuietCache::new(&self.params, &self.cache));
-        let noise = (self.seed, t0, neuron::noise_amplitude());
+        let noise = (self.seed, t0, self.params.noise_amp);
         let (p, k) = (&self.params, &self.cache);
         if !quiet::stretch(&mut self.state, p, k, qc, noise) {
             return false;
