@@ -216,7 +216,8 @@ def test_capture_feeds_the_dissector(tmp_path) -> None:  # noqa: ANN001
 def test_long_experiment_over_tcp_outlasts_the_host_timeout() -> None:
     from bss_host import presets
 
-    with emulator_process() as (_, port):
+    # The fine-step reference (--exact) keeps the run long whatever the fast paths gain.
+    with emulator_process("--exact") as (_, port):
         # The analog core on, 8 ms of hardware time: seconds of simulation, far longer
         # than the host's 1 s timeout. The emulator works in slices and keeps the link
         # alive in between, so the run completes.
