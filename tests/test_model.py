@@ -47,12 +47,7 @@ def cadc_membranes(conn: Connection, repeats: int = 1) -> np.ndarray:
 
 
 def spike_counts(conn: Connection, duration_us: float) -> np.ndarray:
-    p = Program()
-    p.write_array("spike_counter_reset", trigger=1)
-    p.wait(us=duration_us)
-    t = p.read_array("spike_counter_read")
-    conn.run(p)
-    return t.array()["count"]
+    return spike_counts_after(conn, Program(), duration_us)
 
 
 def test_leak_settles_to_e_l_and_the_cadc_sees_it() -> None:

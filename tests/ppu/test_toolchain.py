@@ -335,36 +335,32 @@ def _expected(xo: int, shape: str, o: dict[str, int]) -> int:
     }[shape]()
 
 
-def _c_call(name: str, shape: str, o: dict[str, int]) -> str:
+def _operand_text(shape: str, o: dict[str, int], gprs: tuple[str, str, str]) -> str:
+    """The operand list of an FXV shape; ``gprs`` spells the GPR operands of the shapes
+    TrrC, Trr and Tr (C wrapper variables, or registers in the assembler's mixed
+    spellings)."""
     t, a, b, c, sh = o["vrt"], o["vra"], o["vrb"], o["c"], o["sh"]
-    args = {
+    trrc, trr, tr = gprs
+    return {
         "TabC": f"{t}, {a}, {b}, {c}",
         "TaC": f"{t}, {a}, {c}",
         "AbC": f"{a}, {b}, {c}",
         "AC": f"{a}, {c}",
         "A": f"{a}",
-        "TrrC": f"{t}, ra, rb, {c}",
-        "Trr": f"{t}, ra, rb",
-        "Tr": f"{t}, ra",
+        "TrrC": f"{t}, {trrc}, {c}",
+        "Trr": f"{t}, {trr}",
+        "Tr": f"{t}, {tr}",
         "TaSh": f"{t}, {a}, {sh}",
     }[shape]
-    return f"    {name}({args});\n"
+
+
+def _c_call(name: str, shape: str, o: dict[str, int]) -> str:
+    return f"    {name}({_operand_text(shape, o, ('ra, rb', 'ra, rb', 'ra'))});\n"
 
 
 def _asm_line(name: str, shape: str, o: dict[str, int]) -> str:
-    t, a, b, c, sh = o["vrt"], o["vra"], o["vrb"], o["c"], o["sh"]
-    args = {
-        "TabC": f"{t}, {a}, {b}, {c}",
-        "TaC": f"{t}, {a}, {c}",
-        "AbC": f"{a}, {b}, {c}",
-        "AC": f"{a}, {c}",
-        "A": f"{a}",
-        "TrrC": f"{t}, r{RA}, {RB}, {c}",
-        "Trr": f"{t}, {RA}, r{RB}",
-        "Tr": f"{t}, r{RA}",
-        "TaSh": f"{t}, {a}, {sh}",
-    }[shape]
-    return f"    {name} {args}\n"
+    gprs = (f"r{RA}, {RB}", f"{RA}, r{RB}", f"r{RA}")
+    return f"    {name} {_operand_text(shape, o, gprs)}\n"
 
 
 def _opcode4_words(obj: Path) -> list[int]:
