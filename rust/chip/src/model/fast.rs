@@ -114,6 +114,25 @@ pub struct Affine {
     pub r: Vec<f64>,
 }
 
+impl Affine {
+    /// The coefficients the free mode reads, each cut to `n`: c0, c1, cw, e0, e1, i0,
+    /// i1, x, r. Cut here, the lengths are known where the caller's loop is inlined.
+    #[inline(always)]
+    pub fn free_mode(&self, n: usize) -> [&[f64]; 9] {
+        [
+            &self.c0[..n],
+            &self.c1[..n],
+            &self.cw[..n],
+            &self.e0[..n],
+            &self.e1[..n],
+            &self.i0[..n],
+            &self.i1[..n],
+            &self.x[..n],
+            &self.r[..n],
+        ]
+    }
+}
+
 /// One mode's synaptic path factors: P_e = ea + eb V, P_i = ia + ib V (the enable,
 /// the pause gate and the COBA scaling together).
 #[derive(Debug, Clone, Default)]

@@ -173,29 +173,8 @@ fn plan_body<const EXP: bool, const ADAPT: bool>(
         &s.i_inh[..n],
         &s.refractory[..n],
     );
-    let (a, b) = (&qc.v, &qc.w);
-    let (c0, c1, cw, e0, e1, i0, i1, x, r) = (
-        &a.c0[..n],
-        &a.c1[..n],
-        &a.cw[..n],
-        &a.e0[..n],
-        &a.e1[..n],
-        &a.i0[..n],
-        &a.i1[..n],
-        &a.x[..n],
-        &a.r[..n],
-    );
-    let (d0, d1, dw, f0, f1, j0, j1, y, q) = (
-        &b.c0[..n],
-        &b.c1[..n],
-        &b.cw[..n],
-        &b.e0[..n],
-        &b.e1[..n],
-        &b.i0[..n],
-        &b.i1[..n],
-        &b.x[..n],
-        &b.r[..n],
-    );
+    let [c0, c1, cw, e0, e1, i0, i1, x, r] = qc.v.free_mode(n);
+    let [d0, d1, dw, f0, f1, j0, j1, y, q] = qc.w.free_mode(n);
     let (v_t, inv_dt, iexp0) = (&p.v_t[..n], &k.inv_delta_t[..n], &p.i_exp0[..n]);
     let (near_v, fire) = (&qc.near_v[..n], &qc.fire[..n]);
     let mut fail = false;
