@@ -24,38 +24,44 @@ def _handler(module: str, name: str) -> Handler:
     return run
 
 
-def _positive_float(text: str) -> float:
+def _number(text: str, *, integer: bool, zero_ok: bool) -> float:
+    """A finite number from an option's text (integers also in hex), > 0 or >= 0."""
+    kind = "an integer" if integer else "a number"
     try:
-        value = float(text)
+        value = int(text, 0) if integer else float(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
-    if not 0 < value < float("inf"):
-        raise argparse.ArgumentTypeError(f"{text!r}: allowed a finite number > 0")
+        raise argparse.ArgumentTypeError(f"{text!r} is not {kind}") from None
+    if not (0 <= value if zero_ok else 0 < value) or not value < float("inf"):
+        raise argparse.ArgumentTypeError(
+            f"{text!r}: allowed {kind} {'>=' if zero_ok else '>'} 0 (finite)")
     return value
+
+
+def _positive_float(text: str) -> float:
+    return _number(text, integer=False, zero_ok=False)
 
 
 def _scale(text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
-    if not 0 <= value < float("inf"):
-        raise argparse.ArgumentTypeError(f"{text!r}: allowed a finite number >= 0")
-    return value
+    return _number(text, integer=False, zero_ok=True)
 
 
 def _nonnegative_int(text: str) -> int:
-    try:
-        value = int(text, 0)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not an integer") from None
-    if value < 0:
-        raise argparse.ArgumentTypeError(f"{text!r}: allowed an integer >= 0")
-    return value
+    return int(_number(text, integer=True, zero_ok=True))
 
 
 def _json(p: argparse.ArgumentParser) -> None:
     p.add_argument("--json", action="store_true", help="print JSON instead of text")
+
+
+def _leaf(cmds: argparse._SubParsersAction[argparse.ArgumentParser], name: str, help: str,
+          module: str, handler: str, *, json: bool = False) -> argparse.ArgumentParser:
+    """A command with its handler (``bss_host.cli.<module>.<handler>``) and, if ``json``,
+    the --json switch."""
+    p = cmds.add_parser(name, help=help)
+    if json:
+        _json(p)
+    p.set_defaults(func=_handler(module, handler))
+    return p
 
 
 def _add_info(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -67,14 +73,10 @@ def _add_info(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 def _add_regs(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     regs = sub.add_parser("regs", help="the register map").add_subparsers(
         dest="regs", required=True)
-    ls = regs.add_parser("list", help="list registers")
-    ls.add_argument("--block", help="only the registers of this block")
-    _json(ls)
-    ls.set_defaults(func=_handler("regs", "cmd_regs_list"))
-    show = regs.add_parser("show", help="one register with its fields")
-    show.add_argument("name", help="register name, e.g. neuron_config")
-    _json(show)
-    show.set_defaults(func=_handler("regs", "cmd_regs_show"))
+    _leaf(regs, "list", "list registers", "regs", "cmd_regs_list", json=True).add_argument(
+        "--block", help="only the registers of this block")
+    _leaf(regs, "show", "one register with its fields", "regs", "cmd_regs_show",
+          json=True).add_argument("name", help="register name, e.g. neuron_config")
     enc = regs.add_parser("encode", help="encode NAME[INDEX] FIELD=VALUE ... to (address, word)")
     enc.add_argument("target", help="NAME, NAME[INDEX] or NAME[C0,C1,...]")
     enc.add_argument("values", nargs="*", help="FIELD=VALUE (ints, hex, enum or sentinel names)")
@@ -228,22 +230,17 @@ def _add_ppu(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 def _add_config(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     cmds = sub.add_parser("config", help="chip configurations saved as files").add_subparsers(
         dest="config_command", required=True)
-    preset = cmds.add_parser("preset", help="write the standard preset configuration")
-    preset.add_argument("out", metavar="FILE", help="file to write (e.g. chip.bsschip)")
-    preset.set_defaults(func=_handler("config", "cmd_config_preset"))
-    show = cmds.add_parser("show", help="what a configuration switches on")
-    show.add_argument("file", metavar="FILE")
-    _json(show)
-    show.set_defaults(func=_handler("config", "cmd_config_show"))
-    val = cmds.add_parser("validate", help="problems of a configuration (exit 1 on errors)")
-    val.add_argument("file", metavar="FILE")
-    _json(val)
-    val.set_defaults(func=_handler("config", "cmd_config_validate"))
-    dif = cmds.add_parser("diff", help="the words that differ between two configurations")
+    _leaf(cmds, "preset", "write the standard preset configuration", "config",
+          "cmd_config_preset").add_argument("out", metavar="FILE",
+                                            help="file to write (e.g. chip.bsschip)")
+    _leaf(cmds, "show", "what a configuration switches on", "config", "cmd_config_show",
+          json=True).add_argument("file", metavar="FILE")
+    _leaf(cmds, "validate", "problems of a configuration (exit 1 on errors)", "config",
+          "cmd_config_validate", json=True).add_argument("file", metavar="FILE")
+    dif = _leaf(cmds, "diff", "the words that differ between two configurations", "config",
+                "cmd_config_diff", json=True)
     dif.add_argument("a", metavar="A")
     dif.add_argument("b", metavar="B")
-    _json(dif)
-    dif.set_defaults(func=_handler("config", "cmd_config_diff"))
     app = cmds.add_parser("apply", help="write what differs from the connection's shadow")
     app.add_argument("file", metavar="FILE")
     app.add_argument("--url", default=None,

@@ -133,19 +133,10 @@ class Register:
             Field(register=m["name"], **{**f, "enum": tuple(f["enum"])})  # type: ignore[arg-type]
             for f in m["fields"]
         )
+        # The plain keys carry over as they are; the nested ones become tuples.
+        plain = {k: v for k, v in m.items() if k not in ("dims", "valid", "quirks", "fields")}
         return cls(
-            name=m["name"],
-            block=m["block"],
-            doc=m["doc"],
-            layout=m["layout"],
-            kind=m["kind"],
-            access=m["access"],
-            readable=m["readable"],
-            base=m["base"],
-            words=m["words"],
-            word_stride=m["word_stride"],
-            word_bits=m["word_bits"],
-            count=m["count"],
+            **plain,  # type: ignore[arg-type]
             dims=tuple(Dim(*d) for d in m["dims"]),
             valid=tuple(tuple(v) for v in m["valid"]),
             quirks=tuple(m["quirks"]),

@@ -16,7 +16,7 @@ import pytest
 
 from bss_host import REGMAP, Program, connect, presets
 from bss_host.connection import Connection
-from bss_host.ppu import Ppu
+from bss_host.ppu import Ppu, PpuRunResult
 from bss_host.ppu.build import build_image, example
 from bss_host.ppu.kernels import correlation_offsets, pairing_chip
 from bss_host.regmap import quads_by_column
@@ -29,6 +29,17 @@ ACAUSAL = np.array([80, 81, 96, 97])
 CONTROL = np.array([120, 121, 136, 137])
 PRE, TEACH_CAUSAL, TEACH_ACAUSAL = 3, 5, 4  # 6-bit labels
 W0 = 20
+
+
+def run_kernel(conn: Connection, kernel: str, **symbols: int) -> PpuRunResult:
+    """Run a shipped kernel on the top PPU with its variables set; it must exit with 0."""
+    ppu = Ppu(conn, "top")
+    ppu.load(build_image(example(kernel)))
+    for name, value in symbols.items():
+        ppu.write_symbol(name, value)
+    r = ppu.run(timeout_us=5000)
+    assert r.exit_code == 0
+    return r
 
 
 def network(conn: Connection) -> None:
@@ -97,13 +108,8 @@ def test_homeostasis_kernel_follows_the_spike_counters() -> None:
     with connect("sim:?seed=6") as conn:
         network(conn)
         pairings(conn, n=30)  # causal and acausal columns fire 30 times, the rest never
-        ppu = Ppu(conn, "top")
-        ppu.load(build_image(example("homeostasis.c")))
-        ppu.write_symbol("homeostasis_target", 10)
-        ppu.write_symbol("homeostasis_step", 2)
-        ppu.write_symbol("homeostasis_rows", PLASTIC_ROW + 1)
-        r = ppu.run(timeout_us=5000)
-        assert r.exit_code == 0
+        r = run_kernel(conn, "homeostasis.c", homeostasis_target=10, homeostasis_step=2,
+                       homeostasis_rows=PLASTIC_ROW + 1)
         counts = np.frombuffer(r.mailbox[0x100:0x200], dtype=np.uint8)
         w = plastic_weights(conn)
     assert (counts[CAUSAL] == 30).all() and (counts[CONTROL] == 0).all()
@@ -114,13 +120,8 @@ def test_homeostasis_kernel_follows_the_spike_counters() -> None:
 def test_structural_kernel_rewires_weak_synapses() -> None:
     with connect("sim:?seed=7") as conn:
         network(conn)
-        ppu = Ppu(conn, "top")
-        ppu.load(build_image(example("structural.S")))
-        ppu.write_symbol("structural_threshold", 5)
-        ppu.write_symbol("structural_initial_weight", 9)
-        ppu.write_symbol("structural_rows", PLASTIC_ROW + 1)
-        r = ppu.run(timeout_us=5000)
-        assert r.exit_code == 0
+        r = run_kernel(conn, "structural.S", structural_threshold=5,
+                       structural_initial_weight=9, structural_rows=PLASTIC_ROW + 1)
         rewired = int(r.mailbox_words(">u4")[4])
         p = Program()
         q = REGMAP["synapse_label_quad"]
