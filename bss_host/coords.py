@@ -32,6 +32,14 @@ import numpy.typing as npt
 
 from bss_host import _core
 from bss_host.errors import CoordinateError
+from bss_host.regmap import QUAD_COLUMNS
+from bss_host.units import (
+    CAPMEM_CELLS_PER_NEURON,
+    HEMISPHERES,
+    QUADRANTS,
+    SYNAPSE_COLUMNS,
+    SYNAPSE_ROWS,
+)
 
 _META = _core.map_metadata()
 _REGISTERS = {r["name"]: r for r in _META["registers"]}
@@ -180,11 +188,7 @@ def iter_all(cls: type[C]) -> Iterator[C]:
 
 # ---------------------------------------------------------------------- sizes, from the map
 
-HEMISPHERES = _dim("synapse_quad", "synram")
-SYNAPSE_ROWS = _dim("synapse_quad", "row")
 QUADS_PER_ROW = _dim("synapse_quad", "quad")
-SYNAPSE_COLUMNS = 4 * QUADS_PER_ROW
-QUADRANTS = _dim("neuron_config", "quadrant")
 NEURONS_PER_QUADRANT = _dim("neuron_config", "neuron")
 NEURON_COLUMNS = SYNAPSE_COLUMNS
 NEURON_ROWS = QUADRANTS * NEURONS_PER_QUADRANT // NEURON_COLUMNS
@@ -199,7 +203,7 @@ CROSSBAR_OUTPUTS = _dim("crossbar_node", "output")
 BACKGROUND_SOURCES = _dim("background_spike_source", "source")
 CAPMEM_BLOCKS = _dim("capmem_cell", "block")
 CAPMEM_COLUMNS = _dim("capmem_cell", "column")
-CAPMEM_ROWS = _dim("capmem_cell", "row")
+CAPMEM_ROWS = CAPMEM_CELLS_PER_NEURON
 CADC_CHANNEL_KINDS = _dim("cadc_channel_offset", "channel")
 PPUS = _dim("ppu_control", "ppu")
 
@@ -494,10 +498,9 @@ def ppu_of(hemisphere: Hemisphere) -> Ppu:
 
 # ---------------------------------------------------------------------- vectorised forms
 
-_QUAD_COLUMNS = np.asarray(_core.quad_columns(), dtype=np.intp).reshape(QUADS_PER_ROW, 4)
-_COLUMN_OF_QUAD = _QUAD_COLUMNS
+_COLUMN_OF_QUAD = QUAD_COLUMNS
 _QUAD_OF_COLUMN = np.empty((SYNAPSE_COLUMNS, 2), dtype=np.intp)
-_QUAD_OF_COLUMN[_QUAD_COLUMNS.ravel()] = np.stack(
+_QUAD_OF_COLUMN[QUAD_COLUMNS.ravel()] = np.stack(
     np.divmod(np.arange(SYNAPSE_COLUMNS), 4), axis=1)
 
 

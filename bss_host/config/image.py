@@ -8,7 +8,7 @@ the bulk encoders. Everything is vectorised; nothing loops over instances in Pyt
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 import numpy as np
@@ -205,12 +205,3 @@ class ConfigImage:
             return
         self.columns[register] = {k: np.asarray(v, dtype=np.int64)
                                   for k, v in reg.decode_array(arr).items()}
-
-
-def instance_of_words(register: str, n_words: int) -> npt.NDArray[np.intp]:
-    """Instance index of every word of a register's full word stream."""
-    reg = REGMAP[register]
-    return np.repeat(np.arange(reg.count), reg.words)[:n_words]
-
-
-Columns = Mapping[str, npt.NDArray[np.int64]]
