@@ -36,6 +36,7 @@ Sources: background generators (label with the bits of ``mask`` random), neurons
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -84,6 +85,17 @@ _NODES_INTO = [[(n.enum, n.input, n.output) for n in _NODES
                for h in range(2)]
 
 
+def driven_rows(columns: Mapping[str, Mapping[str, np.ndarray]]) -> npt.NDArray[np.int64]:
+    """Per synapse row, shape (hemisphere, row) = (2, 256): the row mode of its driver
+    (bit 0 excitatory, bit 1 inhibitory), 0 where the driver's receiver is off. Driver
+    ``d`` drives rows ``2 d`` (top mode) and ``2 d + 1`` (bottom mode)."""
+    drv = columns["synapse_driver_config"]
+    modes = np.stack([drv["row_mode_top"].reshape(2, 128),
+                      drv["row_mode_bottom"].reshape(2, 128)], axis=-1).reshape(2, 256)
+    receiving = np.repeat((drv["enable_receiver"] != 0).reshape(2, 128), 2, axis=1)
+    return np.where(receiving, modes, 0)
+
+
 @dataclass(frozen=True)
 class Source:
     """Where events come from: ``kind`` is background, neuron or fpga."""
@@ -113,8 +125,7 @@ class RoutingGraph:
         drv = c["synapse_driver_config"]
         self._receiver = (drv["enable_receiver"] != 0).reshape(2, 128)
         self._compare = drv["row_address_compare_mask"].reshape(2, 128)
-        self._modes = np.stack([drv["row_mode_top"].reshape(2, 128),
-                                drv["row_mode_bottom"].reshape(2, 128)], axis=-1).reshape(2, 256)
+        self._modes = driven_rows(c)
         self._weights = chip.image.synapses["weight"].astype(np.int64)
         self._labels = chip.image.synapses["label"].astype(np.int64)
         self._config = c["neuron_config"]

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Literal
 import numpy as np
 import numpy.typing as npt
 
+from bss_host.config.graph import driven_rows
 from bss_host.coords import (
     FIRST_L2_OUTPUT,
     AtomicNeuron,
@@ -123,12 +124,8 @@ def check_event_output(chip: Chip) -> list[ConfigProblem]:
 
 def check_synapses(chip: Chip) -> list[ConfigProblem]:
     """Synapses with weight in rows no driver drives."""
-    drv = chip.image.columns["synapse_driver_config"]
     weights = chip.image.synapses["weight"]
-    receiving = drv["enable_receiver"].reshape(2, 128) != 0
-    mode = np.stack([drv["row_mode_top"].reshape(2, 128), drv["row_mode_bottom"]
-                     .reshape(2, 128)], axis=-1).reshape(2, 256)
-    driven = np.repeat(receiving, 2, axis=1) & (mode != 0)
+    driven = driven_rows(chip.image.columns) != 0
     has_weight = (weights != 0).any(axis=2)
     orphan = np.argwhere(has_weight & ~driven)
     if orphan.size:
@@ -217,15 +214,12 @@ def check_neuron_settings(chip: Chip) -> list[ConfigProblem]:
 
 def check_synaptic_inputs(chip: Chip) -> list[ConfigProblem]:
     """Weights in driven rows into neurons whose synaptic input of that sign is off."""
-    drv = chip.image.columns["synapse_driver_config"]
     cfg = chip.image.columns["neuron_config"]
-    modes = np.stack([drv["row_mode_top"].reshape(2, 128),
-                      drv["row_mode_bottom"].reshape(2, 128)], axis=-1).reshape(2, 256)
-    receiving = np.repeat((drv["enable_receiver"] != 0).reshape(2, 128), 2, axis=1)
+    modes = driven_rows(chip.image.columns)
     weights = chip.image.synapses["weight"] != 0
     out = []
     for bit, sign in ((1, "exc"), (2, "inh")):
-        rows = receiving & ((modes & bit) != 0)                          # (2, 256 rows)
+        rows = (modes & bit) != 0                                        # (2, 256 rows)
         into = (weights & rows[:, :, None]).any(axis=1).ravel()          # (512 neurons)
         off = cfg[f"enable_synaptic_input_{sign}"] == 0
         out += _neuron_problem(
