@@ -16,8 +16,9 @@ from typing import TYPE_CHECKING
 import numpy as np
 import numpy.typing as npt
 
+from bss_host import _core
 from bss_host.config.chip import Chip
-from bss_host.coords import NeuronCell, capmem_cells_of_enums
+from bss_host.coords import NeuronCell
 from bss_host.errors import InputError, ShapeError
 from bss_host.regmap import REGMAP
 from bss_host.units import CAPMEM_CELLS_PER_NEURON as CAPMEM_ROWS
@@ -55,8 +56,8 @@ SHARED_CELLS: dict[tuple[int, int], int] = {
     (129, 23): 300,   # neuron_i_bias_synin_drop
 }
 
-_NEURON_CELLS = capmem_cells_of_enums(np.arange(NEURONS)[:, None],
-                                      np.arange(CAPMEM_ROWS)[None, :]).ravel()
+# The capmem_cell instances of all neurons' 24 cells, neuron-major: the bulk encoder's.
+_NEURON_CELLS = _core.neuron_capmem_indices()
 
 SETTLE_US = 1500.0
 """Hardware time to wait after CapMem writes before measuring (7.5 settling constants of
